@@ -1,0 +1,273 @@
+"""The ``convolens`` command: a thin shell over :mod:`convolens.api`.
+
+Exit codes: 0 all good; 1 the run finished but some inputs failed (see
+errors.csv); 2 a usage or input problem stopped the command (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .errors import ConvolensError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Measure revenue vs customer-impact focus in sales conversations.",
+    pretty_exceptions_enable=False,
+)
+# Reports are wide: when stdout is a file or pipe, don't squeeze them into rich's default 80 columns.
+out_console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
+err_console = Console(stderr=True)
+
+
+class By(str, Enum):
+    manager = "manager"
+    rep = "rep"
+    team = "team"
+
+
+class PeriodOpt(str, Enum):
+    week = "week"
+    month = "month"
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Which(str, Enum):
+    summary = "summary"
+    periods = "periods"
+
+
+def _fail(exc: ConvolensError) -> typer.Exit:
+    err_console.print(f"convolens: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"convolens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = None,
+) -> None:
+    """Measure revenue vs customer-impact focus in sales conversations."""
+
+
+def _parse_columns(items: list[str]) -> dict[str, str]:
+    mapping = {}
+    for item in items:
+        name, sep, column = item.partition("=")
+        if not sep or not name or not column:
+            raise ConvolensError(f"--column takes NAME=COLUMN (e.g. text=utterance), not {item!r}")
+        mapping[name.strip()] = column.strip()
+    return mapping
+
+
+@app.command()
+def score(
+    inputs: Annotated[list[Path], typer.Argument(help="Transcript files and/or folders.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for calls.parquet, utterances.parquet, errors.csv.")],
+    manifest: Annotated[
+        Path | None, typer.Option(help="Manifest CSV (default: manifest.csv at a folder's top).")
+    ] = None,
+    roster: Annotated[Path | None, typer.Option(help="Roster CSV (default: roster.csv at a folder's top).")] = None,
+    model: Annotated[str, typer.Option(help="Focus classifier.")] = "lexicon",
+    format: Annotated[
+        str | None, typer.Option("--format", help="Force one transcript format instead of detecting it.")
+    ] = None,
+    column: Annotated[
+        list[str], typer.Option("--column", help="CSV/Parquet column mapping NAME=COLUMN (repeatable).")
+    ] = [],  # noqa: B006
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Score transcripts: every utterance's speaker, question flag and focus."""
+    from .api import score as run_score
+
+    try:
+        columns = _parse_columns(column)
+        with _progress(quiet) as update:
+            result = run_score(
+                inputs,
+                out=out,
+                manifest=manifest,
+                roster=roster,
+                model=model,
+                format=format,
+                columns=columns,
+                progress=update,
+            )
+    except ConvolensError as exc:
+        raise _fail(exc) from None
+    if not quiet:
+        _print_summary(result.summary.as_dict(), out)
+    for _, row in result.errors[result.errors["level"] == "error"].iterrows():
+        where = row["path"] if row["line"] is None or str(row["line"]) == "<NA>" else f"{row['path']}:{row['line']}"
+        err_console.print(f"convolens: {where}: {row['message']}", markup=False, highlight=False, soft_wrap=True)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+class _progress:
+    """A context manager giving a progress callback that draws bars on a terminal (nothing otherwise)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and err_console.is_terminal
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if self.enabled:
+            self.bar.start()
+        return self.update if self.enabled else None
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(
+                {"read": "Reading files", "classify": "Classifying"}.get(stage, stage), total=total
+            )
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.bar.stop()
+
+
+def _print_summary(s: dict[str, object], out: Path) -> None:
+    c = out_console
+    c.print(
+        f"[bold]convolens score[/bold]: {s['files_scored']} of {s['files_in']} files scored, {s['files_failed']} failed, in {s['seconds']:.1f} s"
+    )
+    c.print(
+        f"  calls: {s['calls']}   utterances: {s['utterances']}   question turns: {s['questions']}   model: {s['model']}"
+    )
+    focus = s["focus"]
+    qf = s["question_focus"]
+    assert isinstance(focus, dict) and isinstance(qf, dict)
+    c.print("  all turns:      " + "   ".join(f"{k} {v}" for k, v in focus.items()))
+    c.print("  question turns: " + "   ".join(f"{k} {v}" for k, v in qf.items()))
+    c.print(f"  roster: {s['roster'] or 'none'} ({s['people']} people)")
+    unknown = s["unknown_speakers"]
+    if isinstance(unknown, dict) and unknown:
+        listed = ", ".join(f"{k} ({v} turns)" for k, v in list(unknown.items())[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        c.print(f"  [yellow]speakers matching no one on the roster[/yellow]: {listed}{more}", highlight=False)
+    for key, what in (("calls_without_kind", "kind"), ("calls_without_date", "date")):
+        ids = s[key]
+        if isinstance(ids, list) and ids:
+            c.print(
+                f"  [yellow]{len(ids)} call(s) with no {what}[/yellow] (scored, left out of trends): {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}"
+            )
+    c.print(f"  errors: {s['errors']}   warnings: {s['warnings']}   (details: {out / 'errors.csv'})")
+    c.print(f"  wrote {out}/calls.parquet, utterances.parquet, people.parquet, errors.csv, run.json")
+
+
+@app.command()
+def report(
+    run: Annotated[Path, typer.Argument(help="A folder written by `convolens score --out`.", show_default=False)],
+    by: Annotated[
+        By, typer.Option(help="Group by manager (1:1 questions), rep (customer-call questions) or team.")
+    ] = By.manager,
+    period: Annotated[PeriodOpt, typer.Option(help="Trend period.")] = PeriodOpt.week,
+    format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
+    table: Annotated[Which, typer.Option(help="For csv: which table (json has both).")] = Which.summary,
+) -> None:
+    """Report question mix, impact share (95% CI), revenue:impact ratio and trend."""
+    from .api import report as make_report
+    from .report.tables import period_table, summary_tables, to_csv, to_json
+
+    try:
+        rep = make_report(run, by=by.value, period=period.value)
+    except ConvolensError as exc:
+        raise _fail(exc) from None
+    if format is ReportFormat.json:
+        sys.stdout.write(to_json(rep) + "\n")
+    elif format is ReportFormat.csv:
+        sys.stdout.write(to_csv(rep.summary if table is Which.summary else rep.periods))
+    else:
+        for t in summary_tables(rep):
+            out_console.print(t)
+        pt = period_table(rep)
+        if pt is not None:
+            out_console.print(pt)
+        out_console.print(
+            "Impact share = customer_impact / (customer_impact + revenue) questions; "
+            "trend = least-squares slope with 95% interval ('flat' when it includes 0)."
+        )
+
+
+@app.command()
+def classify(
+    input: Annotated[Path | None, typer.Option("--input", "-i", help="CSV of texts (default: lines on stdin).")] = None,
+    text_column: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output CSV (default: stdout).")] = None,
+    model: Annotated[str, typer.Option(help="Focus classifier.")] = "lexicon",
+) -> None:
+    """Classify plain texts: CSV in, the same rows out with focus columns; or stdin lines to JSON lines."""
+    import pandas as pd
+
+    from .api import classify as run_classify
+    from .readers.base import decode_bytes
+    from .store import write_atomic
+
+    try:
+        if input is None:
+            lines = [line.rstrip("\n") for line in sys.stdin]
+            frame = run_classify(lines, model=model)
+            for record in frame.to_dict("records"):
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        if not input.is_file():
+            raise ConvolensError("no such file", path=input)
+        text, _ = decode_bytes(input.read_bytes(), input)
+        try:
+            data = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise ConvolensError(f"not a readable CSV: {' '.join(str(exc).split())}", path=input) from None
+        if text_column not in data.columns:
+            raise ConvolensError(
+                f"no column {text_column!r} (columns: {', '.join(data.columns)}); use --text-column", path=input
+            )
+        result = run_classify(data, text_column=text_column, model=model)
+    except ConvolensError as exc:
+        raise _fail(exc) from None
+    if out is None:
+        sys.stdout.write(result.to_csv(index=False))
+    else:
+        write_atomic(out, lambda p: result.to_csv(p, index=False))
+        err_console.print(f"convolens: wrote {len(result)} rows to {out}", highlight=False)
+
+
+def main() -> None:
+    """Run the command line (the ``convolens`` console script)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

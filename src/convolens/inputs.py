@@ -1,0 +1,268 @@
+"""Which files a run scores, and the call metadata the manifest and file names give.
+
+A manifest CSV has columns ``path, call_id, kind, date`` and optionally
+``title`` and ``speakers`` (``SPEAKER_00=Dana Lee|SPEAKER_01=Sam Ortiz``).
+Paths in it are relative to the manifest's folder. Without a manifest row,
+metadata comes from the file itself, then from its name when the name follows
+``YYYY-MM-DD_<kind>_<anything>.<ext>`` (``2026-03-14_one_on_one_dana-lee.vtt``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConvolensError, ManifestError, MissingInputError
+from .model import CallKind, Problem
+from .readers.base import decode_bytes
+
+#: Suffixes a folder walk picks up as transcripts.
+TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".txt", ".json", ".csv", ".tsv", ".parquet", ".pq")
+MANIFEST_NAME = "manifest.csv"
+ROSTER_NAME = "roster.csv"
+MANIFEST_REQUIRED = ("path", "call_id", "kind", "date")
+
+_FILENAME = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[_\- ]+(?P<kind>one[_\-]on[_\-]one|1[_\-]?on[_\-]?1|customer[_\-]call)(?:[_\-.]|$)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One manifest line: call metadata for one file (or one call inside it)."""
+
+    path: Path
+    line: int
+    manifest: str = ""
+    call_id: str | None = None
+    kind: CallKind | None = None
+    date: dt.date | None = None
+    title: str | None = None
+    speakers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A file to read, how to name it, and the manifest rows that describe it."""
+
+    path: Path
+    name: str
+    rows: tuple[ManifestRow, ...] = ()
+
+
+@dataclass
+class Plan:
+    """What a run will read: the jobs, the roster to use, and problems found on the way."""
+
+    jobs: list[Job]
+    roster_path: Path | None
+    problems: list[tuple[Problem, str]]  # (problem, error code)
+
+
+def parse_date(value: str) -> dt.date:
+    """Give the date in an ISO string (``2026-03-14``, or a datetime whose date part is taken).
+
+    Raises ``ValueError`` for anything else.
+    """
+    value = value.strip()
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+
+
+def parse_speakers(value: str) -> dict[str, str]:
+    """Give the label -> name map written as ``SPEAKER_00=Dana Lee|SPEAKER_01=Sam Ortiz``.
+
+    Raises ``ValueError`` for an entry without ``=`` or with an empty side.
+    """
+    mapping: dict[str, str] = {}
+    for part in value.split("|"):
+        if not part.strip():
+            continue
+        label, sep, name = part.partition("=")
+        if not sep or not label.strip() or not name.strip():
+            raise ValueError(f"speakers entry {part.strip()!r} is not LABEL=Name")
+        mapping[label.strip()] = name.strip()
+    return mapping
+
+
+def metadata_from_filename(path: Path) -> tuple[CallKind | None, dt.date | None]:
+    """Give the kind and date a file name states, when it follows the documented pattern."""
+    m = _FILENAME.match(path.name)
+    if not m:
+        return None, None
+    try:
+        date = dt.date.fromisoformat(m.group("date"))
+    except ValueError:
+        date = None
+    kind_word = m.group("kind").lower().replace("-", "_")
+    kind = CallKind.CUSTOMER_CALL if kind_word.startswith("customer") else CallKind.ONE_ON_ONE
+    return kind, date
+
+
+def read_manifest(path: Path) -> tuple[list[ManifestRow], list[ManifestError]]:
+    """Give the manifest's usable rows and an error for each row that is not.
+
+    Raises :class:`~convolens.errors.ManifestError` when the whole file is
+    unusable (unreadable, or lacking a required column).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError(f"cannot read manifest: {exc.strerror or exc}", path=path) from None
+    text, _ = decode_bytes(data, path)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in MANIFEST_REQUIRED if c not in header]
+    if missing:
+        raise ManifestError(
+            f"manifest lacks column(s) {', '.join(missing)} (found: {', '.join(header) or 'none'})", path=path, line=1
+        )
+    rows: list[ManifestRow] = []
+    errors: list[ManifestError] = []
+    for line, raw in enumerate(reader, start=2):
+        cells = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(cells.values()):
+            continue
+        try:
+            rows.append(_manifest_row(cells, path, line))
+        except ValueError as exc:
+            errors.append(ManifestError(str(exc), path=path, line=line))
+    return rows, errors
+
+
+def _manifest_row(cells: dict[str, str], manifest: Path, line: int) -> ManifestRow:
+    if not cells.get("path"):
+        raise ValueError("empty path")
+    target = Path(cells["path"])
+    if not target.is_absolute():
+        target = manifest.parent / target
+    return ManifestRow(
+        path=target,
+        line=line,
+        manifest=str(manifest),
+        call_id=cells.get("call_id") or None,
+        kind=CallKind.parse(cells["kind"]) if cells.get("kind") else None,
+        date=parse_date(cells["date"]) if cells.get("date") else None,
+        title=cells.get("title") or None,
+        speakers=parse_speakers(cells.get("speakers", "")),
+    )
+
+
+def plan_run(
+    inputs: Iterable[str | Path], manifest: str | Path | None = None, roster: str | Path | None = None
+) -> Plan:
+    """Give the files a run reads, with their manifest rows and the roster to use.
+
+    Each input is a file or a folder. A folder is walked for transcript files
+    (:data:`TRANSCRIPT_SUFFIXES`, hidden files skipped); a ``manifest.csv`` and
+    ``roster.csv`` at its top are used unless ``manifest``/``roster`` name
+    others. When a manifest covers a folder, the manifest lists its calls:
+    other transcript-like files there are reported as warnings, not scored.
+    """
+    problems: list[tuple[Problem, str]] = []
+    roster_path = Path(roster) if roster is not None else None
+    manifests: list[Path] = [Path(manifest)] if manifest is not None else []
+    explicit: list[Path] = []
+    folders: list[Path] = []
+    for item in map(Path, inputs):
+        if item.is_dir():
+            folders.append(item)
+            if manifest is None and (item / MANIFEST_NAME).is_file():
+                manifests.append(item / MANIFEST_NAME)
+            if roster_path is None and (item / ROSTER_NAME).is_file():
+                roster_path = item / ROSTER_NAME
+        elif item.is_file():
+            explicit.append(item)
+        else:
+            problems.append(_problem(MissingInputError("no such file or folder", path=item)))
+
+    rows_by_path: dict[Path, list[ManifestRow]] = {}
+    loaded: set[Path] = set()
+    for mpath in manifests:
+        try:
+            rows, row_errors = read_manifest(mpath)
+        except ConvolensError as exc:
+            problems.append(_problem(exc))
+            continue
+        loaded.add(_resolve(mpath))
+        problems.extend(_problem(e) for e in row_errors)
+        for row in rows:
+            rows_by_path.setdefault(_resolve(row.path), []).append(row)
+
+    jobs: dict[Path, Job] = {}
+    bases = folders or [Path.cwd()]
+
+    def add(path: Path) -> None:
+        key = _resolve(path)
+        if key not in jobs:
+            jobs[key] = Job(path=path, name=_display(path, bases), rows=tuple(rows_by_path.get(key, ())))
+
+    for path in explicit:
+        add(path)
+    for key, rows in rows_by_path.items():
+        if key.is_file():
+            add(rows[0].path)
+        else:
+            for row in rows:
+                problems.append(
+                    _problem(
+                        MissingInputError(
+                            f"manifest names a missing file: {row.path}", path=row.manifest, line=row.line
+                        )
+                    )
+                )
+    skip = {_resolve(p) for p in manifests}
+    if roster_path is not None:
+        skip.add(_resolve(roster_path))
+    for folder in folders:
+        # A manifest that could not be read covers nothing: its folder is scored from file names.
+        own = folder / MANIFEST_NAME if manifest is None else Path(manifest)
+        covered = _resolve(own) in loaded
+        for path in sorted(_walk(folder)):
+            key = _resolve(path)
+            if key in skip or key in jobs:
+                continue
+            if covered:
+                msg = "not in the manifest, not scored (add it to the manifest or name the file on the command line)"
+                problems.append((Problem(path=_display(path, bases), message=msg, level="warning"), "CL211"))
+            else:
+                add(path)
+    return Plan(jobs=list(jobs.values()), roster_path=roster_path, problems=problems)
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in TRANSCRIPT_SUFFIXES:
+            yield path
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _display(path: Path, bases: list[Path]) -> str:
+    """Give the path as the user will recognise it: relative to the current folder when possible."""
+    for base in [Path.cwd(), *bases]:
+        try:
+            return _resolve(path).relative_to(_resolve(base)).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def _problem(exc: ConvolensError, level: str = "error") -> tuple[Problem, str]:
+    return Problem(path=exc.path or "", message=exc.message, line=exc.line, level=level), exc.code

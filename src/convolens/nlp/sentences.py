@@ -1,0 +1,82 @@
+"""Sentence boundaries for clean text and for unpunctuated speech-recognition output.
+
+:func:`sentence_starts` gives one flag per token. Punctuation and line breaks
+split as usual. In a run with no punctuation it also splits, conservatively,
+where a new clause clearly begins:
+
+* before a discourse marker ("so", "and", "but", "okay", ...) that opens an
+  inverted question: "okay got it | so when do you think they sign";
+* right after an acknowledgement ("okay", "yeah", "got it", "makes sense")
+  when what follows is an inverted question: "yeah | do they have budget";
+* after an acknowledgement, before "so"/"but"/"okay"/"anyway" + a subject
+  pronoun: "okay got it | so we need the order form".
+
+Anything else stays in one sentence: ordinary clauses joined by "and" or
+"so" are not split, because a wrong split moves words away from the question
+they belong to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .questions import clause_start_kind, skip_fillers
+from .words import AUX_OPEN, CLOSERS, MARKERS, SENTENCE_END, SUBJECT_PRONOUNS, WH, ack_run
+
+_NEW_THOUGHT = frozenset({"so", "but", "okay", "alright", "anyway", "anyways"})
+_NO_SPLIT_AFTER = WH | {"and", "or", "but", "so", "to", "the", "a", "an", "of", "if", "than", "as"}
+
+
+def _asr_split(words: Sequence[str], names: Sequence[bool], i: int, cur: int) -> bool:
+    """Say whether an unpunctuated run should start a new sentence at ``i``."""
+    w = words[i]
+    prev = words[i - 1]
+    if prev in _NO_SPLIT_AFTER:
+        return False
+    if w in MARKERS:
+        kind = clause_start_kind(words, names, skip_fillers(words, i + 1))
+        if kind is not None and (kind.startswith("inv") or kind == "req:opener"):
+            return True
+        if w in _NEW_THOUGHT and ack_run(words, cur, i):
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            return nxt in SUBJECT_PRONOUNS or nxt in {"let", "i", "what", "how"}
+        return False
+    if (w in AUX_OPEN or w in WH) and ack_run(words, cur, i):
+        kind = clause_start_kind(words, names, i)
+        return kind is not None and kind.startswith("inv")
+    return False
+
+
+def sentence_starts(words: Sequence[str], names: Sequence[bool] | None = None, *, split_asr: bool = True) -> list[bool]:
+    """Give, for each token, whether it starts a sentence.
+
+    ``words`` are normalised tokens (whitespace tokens holding a line break
+    are ``"\\n"``, other whitespace ``""``); ``names`` flags proper-name-looking
+    tokens, as for :func:`convolens.nlp.questions.question_cue`.
+    """
+    n = len(words)
+    starts = [False] * n
+    if n == 0:
+        return starts
+    if names is None:
+        names = [False] * n
+    starts[0] = True
+    cur = 0
+    for i in range(1, n):
+        prev = words[i - 1]
+        w = words[i]
+        if w in CLOSERS or w in SENTENCE_END or w == "" or w == "\n":
+            continue  # punctuation and blanks stay with the sentence they close
+        if prev in SENTENCE_END or prev == "\n":
+            starts[i] = True
+        elif prev in CLOSERS or prev == "":
+            # `He said "no." Then ...`: look back past closing quotes and blanks.
+            k = i - 1
+            while k > 0 and (words[k] in CLOSERS or words[k] == ""):
+                k -= 1
+            starts[i] = words[k] in SENTENCE_END or words[k] == "\n"
+        elif split_asr and _asr_split(words, names, i, cur):
+            starts[i] = True
+        if starts[i]:
+            cur = i
+    return starts

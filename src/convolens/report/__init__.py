@@ -1,0 +1,1 @@
+"""Reports built from a scored run: terminal tables, CSV and JSON (HTML comes later)."""
