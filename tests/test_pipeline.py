@@ -186,3 +186,10 @@ def test_forced_format(tmp_path: Path) -> None:
         convolens.score(f, format="nonsense")
     res = CliRunner().invoke(app, ["score", str(f), "--out", str(tmp_path / "o"), "--format", "nonsense"])
     assert res.exit_code == 2 and res.stderr.startswith("convolens: error: unknown format")
+
+
+def test_report_function_survives_the_reports_package_import() -> None:
+    # Regression: a subpackage named `report` shadowed convolens.report() once it was imported.
+    import convolens.reports.tables  # noqa: F401
+
+    assert callable(convolens.report)

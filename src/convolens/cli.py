@@ -200,7 +200,7 @@ def report(
 ) -> None:
     """Report question mix, impact share (95% CI), revenue:impact ratio and trend."""
     from .api import report as make_report
-    from .report.tables import period_table, summary_tables, to_csv, to_json
+    from .reports.tables import period_table, summary_tables, to_csv, to_json
 
     try:
         rep = make_report(run, by=by.value, period=period.value)

@@ -235,7 +235,7 @@ class _TableBuilder:
         if not self.rows:
             return empty("utterances")
         texts = [r["text"] for r in self.rows]
-        tag = f"{classifier.name}@{classifier.version[:12]}"
+        tag = f"{classifier.name}@{classifier.version}"
         chunk = 2048
         for lo in range(0, len(texts), chunk):
             results = analyse_turns(texts[lo : lo + chunk], classifier)
@@ -326,4 +326,4 @@ def _fill_summary(
     summary.calls_without_date = calls.loc[calls["date"].isna(), "call_id"].tolist()
     summary.errors = int((errors["level"] == "error").sum())
     summary.warnings = int((errors["level"] == "warning").sum())
-    summary.model = f"{clf.name}@{clf.version[:12]}"
+    summary.model = f"{clf.name}@{clf.version}"

@@ -104,8 +104,7 @@ class LexiconClassifier:
                 try:
                     self._tokens.add(key, [[dict(t) for t in entry.tokens or ()]])
                 except Exception as err:  # spaCy raises several types for bad patterns
-                    file, _, line = entry.source.rpartition(":")
-                    raise ModelError(f"bad token pattern: {err}", path=file, line=int(line)) from err
+                    raise ModelError(f"bad token pattern: {err}", path=entry.path, line=entry.line) from err
 
     @property
     def version(self) -> str:
@@ -180,6 +179,9 @@ class LexiconClassifier:
         if not patterns:
             return self._prediction({}, [])
         notes: list[str] = []
+        if blocks:
+            # "no brainer", "not sure": a negator inside a blocked phrase negates nothing.
+            negators = [n for n in negators if not any(b[1] < n[2] and n[1] < b[2] for b in blocks)]
         dismissals = [(s, e) for idx, s, e in negators if entries[idx].strength == "dismiss"]
         kept = self._resolve(doc, patterns, blocks, dismissals, notes)
         first = start

@@ -47,7 +47,9 @@ class Entry:
     """One line of a lexicon file, checked."""
 
     kind: str
-    source: str  # "file.jsonl:12", for evidence and errors
+    source: str  # "file.jsonl:12", for evidence and messages
+    path: str = ""  # the file the entry came from, for errors
+    line: int = 0
     phrase: str | None = None
     tokens: tuple[Mapping[str, Any], ...] | None = None
     focus: str | None = None
@@ -187,7 +189,13 @@ def parse_entry(obj: Any, themes: Mapping[str, Any], source: str, file_path: Pat
         raise fail("'phrase' must be a non-empty string")
     if tokens is not None:
         _check_tokens(tokens, fail)
-    common: dict[str, Any] = {"kind": kind, "source": source, "phrase": phrase and " ".join(phrase.lower().split())}
+    common: dict[str, Any] = {
+        "kind": kind,
+        "source": source,
+        "path": str(file_path),
+        "line": line,
+        "phrase": phrase and " ".join(phrase.lower().split()),
+    }
     if tokens is not None:
         common["tokens"] = tuple(tokens)
     if kind == "pattern":

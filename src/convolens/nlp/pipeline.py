@@ -10,6 +10,7 @@ utterance of a run.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,12 +63,22 @@ def make_nlp(
     """
     register_extensions()
     nlp = spacy.load(base) if base else spacy.blank("en")
-    if not (nlp.has_pipe("parser") or nlp.has_pipe("senter")):
+    # A saved convolens pipeline used as the base already has our components.
+    if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("convolens_sentencizer")):
         nlp.add_pipe("convolens_sentencizer", first=True)
-    nlp.add_pipe("convolens_questions")
+    if not nlp.has_pipe("convolens_questions"):
+        nlp.add_pipe("convolens_questions")
     name = classifier if isinstance(classifier, str) else classifier.name
-    focus = nlp.add_pipe("convolens_focus", config={"classifier": name, "lexicon_path": lexicon_path})
-    assert isinstance(focus, FocusComponent)
+    if nlp.has_pipe("convolens_focus"):
+        focus = nlp.get_pipe("convolens_focus")
+        if isinstance(classifier, str) and (classifier != getattr(focus, "classifier_name", None) or lexicon_path):
+            focus = nlp.replace_pipe(
+                "convolens_focus", "convolens_focus", config={"classifier": name, "lexicon_path": lexicon_path}
+            )
+    else:
+        focus = nlp.add_pipe("convolens_focus", config={"classifier": name, "lexicon_path": lexicon_path})
+    if not isinstance(focus, FocusComponent):  # pragma: no cover - someone replaced the factory
+        raise TypeError(f"convolens_focus is a {type(focus).__name__}, not a FocusComponent")
     if isinstance(classifier, str):
         _ = focus.classifier  # load now: a bad name or lexicon fails here, not mid-run
     else:
@@ -76,6 +87,10 @@ def make_nlp(
 
 
 _CACHE: dict[str, Language] = {}
+# Pipelines for classifier objects, most recent last; the object is kept beside its
+# pipeline so an id() reused by a new object can never hit a stale entry.
+_OBJECT_CACHE: OrderedDict[int, tuple[FocusClassifier, Language]] = OrderedDict()
+_OBJECT_CACHE_SIZE = 4
 _CACHE_LOCK = threading.Lock()
 
 
@@ -89,10 +104,25 @@ def default_nlp(classifier: str = "lexicon") -> Language:
     return nlp
 
 
+def nlp_for(classifier: FocusClassifier) -> Language:
+    """Give a cached pipeline around a classifier object (the few most recent are kept)."""
+    with _CACHE_LOCK:
+        hit = _OBJECT_CACHE.get(id(classifier))
+        if hit is not None and hit[0] is classifier:
+            _OBJECT_CACHE.move_to_end(id(classifier))
+            return hit[1]
+        nlp = make_nlp(classifier)
+        _OBJECT_CACHE[id(classifier)] = (classifier, nlp)
+        while len(_OBJECT_CACHE) > _OBJECT_CACHE_SIZE:
+            _OBJECT_CACHE.popitem(last=False)
+    return nlp
+
+
 def clear_cache() -> None:
-    """Forget the cached default pipelines (after editing the lexicon, say)."""
+    """Forget the cached pipelines (after editing the lexicon, say)."""
     with _CACHE_LOCK:
         _CACHE.clear()
+        _OBJECT_CACHE.clear()
 
 
 def turn_analysis(doc: Doc) -> TurnAnalysis:
@@ -125,10 +155,9 @@ def analyse_turns(
 ) -> list[TurnAnalysis]:
     """Give one :class:`TurnAnalysis` per text, in order.
 
-    ``classifier`` names a registered classifier (its pipeline is cached) or
-    is a classifier object (a pipeline is built for it on each call; pass
-    ``nlp=make_nlp(obj)`` to reuse one). When ``nlp`` is given, ``classifier``
-    is ignored. Texts must be strings; empty ones come back as ``other``.
+    ``classifier`` names a registered classifier or is a classifier object;
+    either way the pipeline around it is built once and cached. When ``nlp``
+    is given, ``classifier`` is ignored. Texts must be strings; empty ones come back as ``other``.
 
     Examples
     --------
@@ -139,5 +168,5 @@ def analyse_turns(
     if bad is not None:
         raise TypeError(f"texts[{bad}] is {type(texts[bad]).__name__}, not str")
     if nlp is None:
-        nlp = default_nlp(classifier) if isinstance(classifier, str) else make_nlp(classifier)
+        nlp = default_nlp(classifier) if isinstance(classifier, str) else nlp_for(classifier)
     return [turn_analysis(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]

@@ -61,7 +61,8 @@ _ANYWHERE = _compile(
     "|do you think|do you have|do you guys|do we know|do they know|did they say|did they mention"
     "|can you tell|can you share|can you walk|could you tell|could you share|could you walk|would you say"
     "|would you agree|is that right|is that correct|is that accurate|is that fair|is that true"
-    "|does that make sense|does that sound|am i right|am i wrong|am i missing|what about|how about"
+    "|does that make sense|does that sound|am i right|am i wrong|am i missing|what about|how about|is that still"
+    "|is that the case|is that still the case|is that still true|is that so|is that a fair"
     "|say more about|say a little more|unpack that|elaborate on|share a bit|share more"
 )
 
@@ -102,6 +103,11 @@ _TAIL_PHRASES = _compile(
     "is that right|is that correct|is that fair|is that true|is that accurate|is that okay|does that make sense"
     "|that make sense|make sense|sound good|sound right|sound fair|you with me|am i right|am i wrong|or not|or no"
     "|or what|or nah|know what i mean|you know what i mean"
+)
+_MID_SUBJECTS = frozenset({"i", "you", "we", "they", "he", "she", "it", "there"})
+_EMBEDDING = word_set(
+    "ask asked asking asks know knows knew tell told telling wonder sure see saw understand remember forget"
+    " explain explained show decide figure out about on is 's was of to that"
 )
 #: words before "do you know" that make it part of a statement ("if you do you have to").
 _NOT_BEFORE_AUX = SUBJECT_PRONOUNS | {"if", "when", "as", "than", "what", "how", "where", "why", "who", "which"}
@@ -164,6 +170,30 @@ def _inversion_at(words: Sequence[str], names: Sequence[bool], j: int) -> bool:
     return _subject_at(words, names, k)
 
 
+# Auxiliaries that open a question even before a bare noun subject, as speech
+# recognition writes it ("is procurement going to slow us down", "did finance
+# approve it"). Not "was/were" ("was great"), nor modals and "have", which open
+# subject-less statements and imperatives ("should work", "have legal look").
+_BARE_SUBJECT_AUX = frozenset({"is", "are", "does", "did", "has"})
+_NOT_BARE_SUBJECT = frozenset(
+    "a an it that this what there not been being so very really just also still always never great good fine"
+    " okay ok well better worse nice huge important done gone all more less about like one much many too".split()
+)
+
+
+def _bare_subject_inversion(words: Sequence[str], j: int) -> bool:
+    """Say whether an auxiliary at ``j`` is followed by a bare noun subject and a clause."""
+    if words[j] not in _BARE_SUBJECT_AUX:
+        return False
+    k = j + 2 if j + 1 < len(words) and words[j + 1] == "not" else j + 1
+    if len(words) - k < 3:  # subject plus at least two more words: "is legal done" is too short to trust
+        return False
+    subj = words[k]
+    if not subj.isalpha() or subj in _NOT_BARE_SUBJECT:
+        return False
+    return not (words[j] in {"is", "are"} and subj.endswith(("ing", "ed")))
+
+
 def clause_start_kind(words: Sequence[str], names: Sequence[bool], j: int) -> str | None:
     """Give the question rule that a clause starting at ``j`` fires, or None.
 
@@ -178,7 +208,9 @@ def clause_start_kind(words: Sequence[str], names: Sequence[bool], j: int) -> st
     if _match_at(_OPENERS, words, j):
         return "req:opener"
     if w in AUX_OPEN:
-        return "inv:aux-subject" if _inversion_at(words, names, j) else None
+        if _inversion_at(words, names, j):
+            return "inv:aux-subject"
+        return "inv:aux-noun" if _bare_subject_inversion(words, j) else None
     if w not in WH:
         return None
     n1 = words[j + 1] if j + 1 < n else ""
@@ -292,8 +324,18 @@ def question_cue(words: Sequence[str], names: Sequence[bool] | None = None) -> s
         elif w in MARKERS and (w in {"so", "but", "okay"} or ack_run(words, 0, i)):
             # "okay got it so when do they sign": a new clause after a discourse marker.
             k = clause_start_kind(words, names, skip_fillers(words, i + 1))
-            if k is not None and k.startswith("inv"):
+            if k is not None and (k.startswith("inv") or ack_run(words, 0, i)):
                 return k
         elif w in AUX_OPEN and ack_run(words, 0, i) and _inversion_at(words, names, i):
             return "inv:after-ack"
+        # "when you say downtime what do you mean": wh + auxiliary + pronoun is a question
+        # even mid-run, unless a verb embeds it ("I asked them how do they ...").
+        elif (
+            w in WH
+            and i + 2 < n
+            and words[i + 1] in AUX
+            and words[i + 2] in _MID_SUBJECTS
+            and words[i - 1] not in _EMBEDDING
+        ):
+            return "inv:mid-wh"
     return _tag_question(words)

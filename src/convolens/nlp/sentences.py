@@ -35,7 +35,7 @@ def _asr_split(words: Sequence[str], names: Sequence[bool], i: int, cur: int) ->
         return False
     if w in MARKERS:
         kind = clause_start_kind(words, names, skip_fillers(words, i + 1))
-        if kind is not None and (kind.startswith("inv") or kind == "req:opener"):
+        if kind is not None and (kind.startswith("inv") or kind == "req:opener" or ack_run(words, cur, i)):
             return True
         if w in _NEW_THOUGHT and ack_run(words, cur, i):
             nxt = words[i + 1] if i + 1 < len(words) else ""
