@@ -188,8 +188,10 @@ def test_forced_format(tmp_path: Path) -> None:
     assert res.exit_code == 2 and res.stderr.startswith("convolens: error: unknown format")
 
 
-def test_report_function_survives_the_reports_package_import() -> None:
-    # Regression: a subpackage named `report` shadowed convolens.report() once it was imported.
+def test_api_functions_survive_subpackage_imports() -> None:
+    # Regression: subpackages named `report` and `classify` shadowed convolens.report() and
+    # convolens.classify() once they were imported.
+    import convolens.classifiers.lexicon  # noqa: F401
     import convolens.reports.tables  # noqa: F401
 
-    assert callable(convolens.report)
+    assert callable(convolens.report) and callable(convolens.classify) and callable(convolens.score)

@@ -33,7 +33,20 @@ def test_every_sample_file_scores_cleanly(run: Path) -> None:
     assert errors.empty
     assert set(calls["metadata_source"]) == {"kind=manifest;date=manifest"}
     formats = set(calls["format"])
-    assert formats == {"vtt", "srt", "text", "otter", "meet", "whisper", "assemblyai", "aws", "deepgram", "gong", "csv", "parquet"}
+    assert formats == {
+        "vtt",
+        "srt",
+        "text",
+        "otter",
+        "meet",
+        "whisper",
+        "assemblyai",
+        "aws",
+        "deepgram",
+        "gong",
+        "csv",
+        "parquet",
+    }
 
 
 def test_every_roster_speaker_is_matched(run: Path) -> None:
@@ -56,10 +69,10 @@ def test_intended_labels_agree(run: Path) -> None:
     assert f1_score(both["label"], both["focus"], average="macro") >= FOCUS_MACRO_F1_FLOOR
 
 
-# Measured on 2026-11-23 (see the issue notes); floors sit a little below so noise in
+# Measured on 2026-11-23 (question F1 0.979, macro-F1 0.913; see the issue notes); floors sit a little below so noise in
 # unrelated changes does not fail CI, while a real regression does.
 QUESTION_F1_FLOOR = 0.95
-FOCUS_MACRO_F1_FLOOR = 0.80
+FOCUS_MACRO_F1_FLOOR = 0.88
 
 
 def _names(run: Path) -> dict[str, str]:

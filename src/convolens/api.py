@@ -13,7 +13,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from .aggregate import By, Period, question_mix
-from .classify.base import FocusClassifier
+from .classifiers import load_classifier
+from .classifiers.base import FocusClassifier
 from .errors import ConvolensError
 from .inputs import plan_run
 from .model import FOCUS_ORDER
@@ -42,6 +43,7 @@ def score(
     manifest: str | Path | None = None,
     roster: str | Path | Roster | None = None,
     model: str | FocusClassifier = "lexicon",
+    device: str | None = None,
     format: str | None = None,
     columns: Mapping[str, str] | None = None,
     progress: Progress | None = None,
@@ -58,7 +60,9 @@ def score(
     roster
         A roster CSV path or a :class:`~convolens.roster.Roster`.
     model
-        Classifier name (``lexicon``) or object.
+        Classifier name (``lexicon``, ``linear``, ``neural``) or object.
+    device
+        ``cpu``, ``cuda`` or ``auto`` for the neural model (others run on the CPU).
     format
         Force one reader (``vtt``, ``gong``...) instead of detecting it.
     columns
@@ -80,7 +84,7 @@ def score(
     plan = plan_run(inputs, manifest=manifest, roster=roster_path)
     result = score_plan(
         plan,
-        model=model,
+        model=load_classifier(model, device),
         format=format,
         options=ReadOptions(columns=dict(columns or {})),
         roster=roster if isinstance(roster, Roster) else None,
@@ -96,6 +100,7 @@ def classify(
     *,
     text_column: str = "text",
     model: str | FocusClassifier = "lexicon",
+    device: str | None = None,
 ) -> pd.DataFrame:
     """Give the input rows with ``is_question``, ``focus``, ``focus_score`` and the rest added.
 
@@ -121,7 +126,7 @@ def classify(
         texts = pd.Series(list(data), dtype=object)
         frame = pd.DataFrame({text_column: texts})
     clean = ["" if pd.isna(t) else str(t) for t in texts]
-    results = analyse_turns(clean, model)
+    results = analyse_turns(clean, load_classifier(model, device))
     frame["is_question"] = [r.is_question for r in results]
     frame["focus"] = [r.focus.value for r in results]
     frame["focus_score"] = [r.focus_score for r in results]

@@ -92,7 +92,8 @@ def score(
         Path | None, typer.Option(help="Manifest CSV (default: manifest.csv at a folder's top).")
     ] = None,
     roster: Annotated[Path | None, typer.Option(help="Roster CSV (default: roster.csv at a folder's top).")] = None,
-    model: Annotated[str, typer.Option(help="Focus classifier.")] = "lexicon",
+    model: Annotated[str, typer.Option(help="Focus classifier: lexicon, linear or neural.")] = "lexicon",
+    device: Annotated[str | None, typer.Option(help="cpu, cuda or auto (neural model only).")] = None,
     format: Annotated[
         str | None, typer.Option("--format", help="Force one transcript format instead of detecting it.")
     ] = None,
@@ -113,6 +114,7 @@ def score(
                 manifest=manifest,
                 roster=roster,
                 model=model,
+                device=device,
                 format=format,
                 columns=columns,
                 progress=update,
@@ -227,7 +229,8 @@ def classify(
     input: Annotated[Path | None, typer.Option("--input", "-i", help="CSV of texts (default: lines on stdin).")] = None,
     text_column: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output CSV (default: stdout).")] = None,
-    model: Annotated[str, typer.Option(help="Focus classifier.")] = "lexicon",
+    model: Annotated[str, typer.Option(help="Focus classifier: lexicon, linear or neural.")] = "lexicon",
+    device: Annotated[str | None, typer.Option(help="cpu, cuda or auto (neural model only).")] = None,
 ) -> None:
     """Classify plain texts: CSV in, the same rows out with focus columns; or stdin lines to JSON lines."""
     import pandas as pd
@@ -239,7 +242,7 @@ def classify(
     try:
         if input is None:
             lines = [line.rstrip("\n") for line in sys.stdin]
-            frame = run_classify(lines, model=model)
+            frame = run_classify(lines, model=model, device=device)
             for record in frame.to_dict("records"):
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
@@ -254,7 +257,7 @@ def classify(
             raise ConvolensError(
                 f"no column {text_column!r} (columns: {', '.join(data.columns)}); use --text-column", path=input
             )
-        result = run_classify(data, text_column=text_column, model=model)
+        result = run_classify(data, text_column=text_column, model=model, device=device)
     except ConvolensError as exc:
         raise _fail(exc) from None
     if out is None:
@@ -262,6 +265,104 @@ def classify(
     else:
         write_atomic(out, lambda p: result.to_csv(p, index=False))
         err_console.print(f"convolens: wrote {len(result)} rows to {out}", highlight=False)
+
+
+@app.command()
+def train(
+    model: Annotated[str, typer.Option(help="Model to train: linear or neural.")] = "linear",
+    data: Annotated[Path, typer.Option(help="Labelled corpus CSV (text, label, group/split...).")] = Path(
+        "data/labeled/corpus.csv"
+    ),
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Model folder (default: models/<model>).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (training is reproducible for a given seed).")] = 0,
+) -> None:
+    """Train a focus classifier on the train split; print its test-split figures."""
+    from .training import train as run_train
+
+    target = out or Path("models") / model
+    try:
+        figures = run_train(model, data, target, seed=seed)
+    except ConvolensError as exc:
+        raise _fail(exc) from None
+    _print_evaluation(figures)
+    out_console.print(f"wrote {target}")
+
+
+@app.command()
+def evaluate(
+    model: Annotated[str, typer.Option(help="Classifier to evaluate.")] = "lexicon",
+    data: Annotated[Path, typer.Option(help="CSV with text and label (optional is_question, style, split).")] = Path(
+        "data/labeled/corpus.csv"
+    ),
+    split: Annotated[str | None, typer.Option(help="Only this split (train, dev or test).")] = None,
+    device: Annotated[str | None, typer.Option(help="cpu, cuda or auto (neural model only).")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", help="table or json.")] = ReportFormat.table,
+) -> None:
+    """Evaluate a classifier: per-class P/R/F1, macro-F1, confusion, calibration, ASR subset, questions."""
+    from .classifiers import load_classifier
+    from .training import evaluate as run_evaluate
+
+    try:
+        figures = run_evaluate(load_classifier(model, device), data, split=split)
+    except ConvolensError as exc:
+        raise _fail(exc) from None
+    if format is ReportFormat.json:
+        sys.stdout.write(json.dumps(figures, indent=2) + "\n")
+    else:
+        _print_evaluation(figures)
+
+
+def _print_evaluation(figures: dict[str, object]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Evaluation of {figures['model']}", title_justify="left")
+    for col in ("subset", "n", "macro-F1", "accuracy", "calibration error", "revenue F1", "impact F1", "other F1"):
+        table.add_column(col, justify="left" if col == "subset" else "right")
+    for subset in ("overall", "asr"):
+        s = figures.get(subset)
+        if isinstance(s, dict):
+            pc = s["per_class"]
+            table.add_row(
+                subset, str(s["n"]), f"{s['macro_f1']:.3f}", f"{s['accuracy']:.3f}", f"{s['calibration_error']:.3f}",
+                f"{pc['revenue']['f1']:.3f}", f"{pc['customer_impact']['f1']:.3f}", f"{pc['other']['f1']:.3f}",
+            )  # fmt: skip
+    out_console.print(table)
+    overall = figures["overall"]
+    if isinstance(overall, dict):
+        out_console.print(
+            "confusion (rows: true revenue/customer_impact/other; columns: predicted):", overall["confusion"]["matrix"]
+        )
+    if "question_f1" in figures:
+        out_console.print(f"question detection F1: {figures['question_f1']:.3f}")
+    out_console.print(f"throughput: {figures['utterances_per_second']:.0f} utterances/s (full turn analysis)")
+
+
+@app.command("check-corpus")
+def check_corpus_cmd(
+    data: Annotated[Path, typer.Argument(help="Labelled corpus CSV.")],
+    threshold: Annotated[float, typer.Option(help="Cosine similarity that counts as a near-duplicate.")] = 0.9,
+) -> None:
+    """Flag near-duplicates that straddle splits or groups, and contradictory labels."""
+    from .corpus import check_corpus, load_corpus
+    from .training import with_splits
+
+    try:
+        frame = with_splits(load_corpus(data))
+    except ConvolensError as exc:
+        raise _fail(exc) from None
+    pairs = check_corpus(frame, threshold)
+    for _, row in pairs.iterrows():
+        i, j = int(row["i"]), int(row["j"])
+        out_console.print(
+            f"{row['problem']}: line {i + 2} [{frame.loc[i, 'label']}] vs line {j + 2} [{frame.loc[j, 'label']}] "
+            f"(similarity {row['similarity']:.2f}): {frame.loc[i, 'text'][:70]!r} / {frame.loc[j, 'text'][:70]!r}",
+            markup=False,
+            highlight=False,
+        )
+    counts = pairs["problem"].value_counts().to_dict() if len(pairs) else {}
+    out_console.print(f"{len(frame)} rows; {len(pairs)} flagged pairs {counts}")
+    if len(pairs):
+        raise typer.Exit(1)
 
 
 def main() -> None:

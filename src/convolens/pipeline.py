@@ -11,17 +11,17 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 import pandas as pd
 
-from .classify import get_classifier
-from .classify.base import FocusClassifier
+from .classifiers import get_classifier
+from .classifiers.base import FocusClassifier
 from .errors import ConvolensError, RosterError
 from .inputs import Job, ManifestRow, Plan, metadata_from_filename
-from .model import FOCUS_ORDER, CallKind, Problem, Role, Transcript
+from .model import FOCUS_ORDER, Call, CallKind, Problem, Role, Transcript
 from .nlp import analyse_turns
 from .readers import ReadOptions, read_any
 from .roster import Roster
@@ -195,14 +195,11 @@ class _TableBuilder:
         date, date_src = _first((row.date if row else None, "manifest"), (t.meta.date, "file"), (name_date, "filename"))
         title = (row.title if row else None) or t.meta.title
         names = {**t.meta.speaker_names, **(row.speakers if row else {})}
+        call = Call(call_id=call_id, kind=kind, date=date, title=title, source_path=job.name, format=t.format)
         self.calls.append(
             {
-                "call_id": call_id,
+                **asdict(call),
                 "kind": kind.value if kind else None,
-                "date": date,
-                "title": title,
-                "source_path": job.name,
-                "format": t.format,
                 "encoding": t.encoding,
                 "metadata_source": f"kind={kind_src};date={date_src}",
             }

@@ -10,7 +10,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
-from convolens.classify.base import Prediction
+from convolens.classifiers.base import Prediction
 from convolens.model import Focus
 from convolens.nlp import TurnAnalysis, analyse_turns, decide_turn, default_nlp, make_nlp
 
@@ -164,7 +164,7 @@ def test_golden_turn() -> None:
 
 
 def test_classifier_object_gives_same_results_and_is_cached() -> None:
-    from convolens.classify.lexicon import LexiconClassifier
+    from convolens.classifiers.lexicon import LexiconClassifier
     from convolens.nlp import nlp_for
 
     texts = ["okay got it so when do you think they sign", "what keeps their nurses up at night", "thanks"]

@@ -23,8 +23,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from ..classify import get_classifier
-from ..classify.base import FocusClassifier, Prediction
+from ..classifiers import get_classifier
+from ..classifiers.base import FocusClassifier, Prediction
 from .questions import question_cue
 from .sentences import sentence_starts
 from .turn import decide_turn

@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..classify.base import FocusClassifier
+from ..classifiers.base import FocusClassifier
 from ..model import Focus
 from .components import FocusComponent, register_extensions
 
@@ -51,7 +51,7 @@ def make_nlp(
     Parameters
     ----------
     classifier:
-        A registered classifier name (see :func:`convolens.classify.classifier_names`)
+        A registered classifier name (see :func:`convolens.classifiers.classifier_names`)
         or a classifier object.
     base:
         Name or path of an installed spaCy pipeline to build on; ``None`` uses
@@ -59,7 +59,7 @@ def make_nlp(
         sentence boundaries are kept and the convolens sentencizer is not added.
     lexicon_path:
         A lexicon folder for the ``lexicon`` classifier (default: see
-        :func:`convolens.classify.lexicon_data.find_lexicon_dir`).
+        :func:`convolens.classifiers.lexicon_data.find_lexicon_dir`).
     """
     register_extensions()
     nlp = spacy.load(base) if base else spacy.blank("en")

@@ -176,8 +176,48 @@ def _inversion_at(words: Sequence[str], names: Sequence[bool], j: int) -> bool:
 # subject-less statements and imperatives ("should work", "have legal look").
 _BARE_SUBJECT_AUX = frozenset({"is", "are", "does", "did", "has"})
 _NOT_BARE_SUBJECT = frozenset(
-    "a an it that this what there not been being so very really just also still always never great good fine"
-    " okay ok well better worse nice huge important done gone all more less about like one much many too".split()
+    [
+        "a",
+        "an",
+        "it",
+        "that",
+        "this",
+        "what",
+        "there",
+        "not",
+        "been",
+        "being",
+        "so",
+        "very",
+        "really",
+        "just",
+        "also",
+        "still",
+        "always",
+        "never",
+        "great",
+        "good",
+        "fine",
+        "okay",
+        "ok",
+        "well",
+        "better",
+        "worse",
+        "nice",
+        "huge",
+        "important",
+        "done",
+        "gone",
+        "all",
+        "more",
+        "less",
+        "about",
+        "like",
+        "one",
+        "much",
+        "many",
+        "too",
+    ]
 )
 
 

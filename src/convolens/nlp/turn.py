@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..classify.base import Prediction
+from ..classifiers.base import Prediction
 from ..model import Focus
 
 _OTHER = 2  # index of `other` in FOCUS_ORDER

@@ -88,7 +88,6 @@ def _clock(value: str) -> float | None:
         return None
 
 
-
 def _first_line(source: Source) -> int:
     return next((i for i, line in enumerate(source.text.split("\n"), 1) if line.strip()), 1)
 

@@ -247,8 +247,6 @@ def scan_cues(source: Source, lines: list[str], first: int, problems: list[Probl
     return cues
 
 
-
-
 def strip_tags(text: str) -> str:
     """Give ``text`` without WebVTT/SRT markup (``<c>``, ``<i>``, ``<font>``, ``{\\an8}``, inline times)."""
     return _TAG.sub("", text) if "<" in text or "{" in text else text
@@ -300,7 +298,6 @@ def _voice_pieces(raw: RawCue, known: set[str]) -> list[Cue]:
                 pieces.append(Cue(speaker, text, raw.start_s, raw.end_s, number + lead.count("\n")))
             number += part.count("\n")
     return pieces
-
 
 
 # --- the reader -------------------------------------------------------------------

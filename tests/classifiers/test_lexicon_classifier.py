@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from convolens.classify import CLASSIFIERS, classifier_names, get_classifier
-from convolens.classify.base import FocusClassifier
-from convolens.classify.lexicon import LexiconClassifier
+from convolens.classifiers import CLASSIFIERS, classifier_names, get_classifier
+from convolens.classifiers.base import FocusClassifier
+from convolens.classifiers.lexicon import LexiconClassifier
 from convolens.errors import ModelError
 from convolens.model import Focus
 

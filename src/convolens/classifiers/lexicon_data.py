@@ -9,7 +9,6 @@ format is documented in ``lexicons/README.md``. Every problem is a
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
 import json
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from ..resources import shipped_folders
 
 FORMAT = "convolens.lexicon.v1"
 ENV_VAR = "CONVOLENS_LEXICONS"
@@ -111,14 +111,7 @@ def find_lexicon_dir(path: str | os.PathLike[str] | None = None) -> Path:
             if not (folder / "manifest.json").is_file():
                 raise ModelError(f"no lexicon manifest.json in {folder} (from {origin})", path=folder)
             return folder
-    candidates: list[Path] = []
-    try:
-        packaged = importlib.resources.files("convolens") / "lexicons"
-        if isinstance(packaged, Path):
-            candidates.append(packaged)
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover - namespace oddities
-        pass
-    candidates.append(Path(__file__).resolve().parents[3] / "lexicons")
+    candidates = shipped_folders("lexicons")
     for folder in candidates:
         if (folder / "manifest.json").is_file():
             return folder

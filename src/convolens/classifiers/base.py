@@ -5,7 +5,7 @@ A classifier takes texts (sentences or whole turns) and gives one
 probabilities in :data:`~convolens.model.FOCUS_ORDER`, the sub-theme when it
 knows one, and evidence saying why. The lexicon baseline, the linear model
 and the neural model all sit behind this one interface, registered by name in
-:mod:`convolens.classify`.
+:mod:`convolens.classifiers`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,280 @@
+"""The ``linear`` focus classifier: word and character n-grams plus lexicon scores.
+
+A scikit-learn feature pipeline (word 1-2-gram and character 2-5-gram TF-IDF,
+plus the lexicon classifier's three probabilities as dense features) feeding a
+multinomial logistic regression, with temperature scaling fitted on the dev
+split so that ``focus_score`` is a calibrated probability.
+
+Saved as ``model.json`` (settings, vocabularies, temperature) and
+``weights.safetensors`` (IDF vectors, coefficients): no pickle anywhere, and
+loading rebuilds the vectorisers from those plain values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+from safetensors import SafetensorError
+from safetensors.numpy import load_file, save_file
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from ..errors import ModelError
+from ..model import FOCUS_ORDER, Focus
+from .base import FocusClassifier, Prediction
+from .calibration import fit_temperature, softmax
+
+FORMAT = "convolens.linear.v1"
+_WORD = {
+    "analyzer": "word",
+    "ngram_range": (1, 2),
+    "token_pattern": r"(?u)\b\w[\w']*\b",
+    "sublinear_tf": True,
+    "lowercase": True,
+}
+_CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True, "lowercase": True}
+#: how strongly the lexicon's probabilities count beside thousands of n-gram features.
+LEXICON_SCALE = 3.0
+
+
+class LinearClassifier:
+    """Logistic regression on n-grams and lexicon scores, with calibrated probabilities.
+
+    Parameters
+    ----------
+    path
+        A folder written by :meth:`to_disk` to load; None for an unfitted model.
+    C
+        Inverse regularisation strength (chosen on the dev split by ``convolens train``).
+    min_df
+        Minimum document frequency of an n-gram.
+    """
+
+    name: ClassVar[str] = "linear"
+
+    def __init__(
+        self, path: str | Path | None = None, *, C: float = 4.0, min_df: int = 2, lexicon: FocusClassifier | None = None
+    ):
+        self.C = C
+        self.min_df = min_df
+        self._lexicon = lexicon
+        self.word_: TfidfVectorizer | None = None
+        self.char_: TfidfVectorizer | None = None
+        self.coef_: np.ndarray | None = None
+        self.intercept_: np.ndarray | None = None
+        self.temperature_ = 1.0
+        self.info_: dict[str, Any] = {}
+        self._version = "unfitted"
+        self._word_names: np.ndarray | None = None
+        if path is not None:
+            self.from_disk(path)
+
+    # -- the FocusClassifier contract ------------------------------------------------
+
+    @property
+    def version(self) -> str:
+        """A hash of the weights: it changes whenever predictions could."""
+        return f"{FORMAT}:{self._version}"
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Give one calibrated prediction per text, with the strongest n-grams as evidence."""
+        if not texts:
+            return []
+        X, lex = self._features(texts)
+        probs = self._proba(X)
+        preds = []
+        for i, p in enumerate(probs):
+            k = int(np.argmax(p))
+            focus = FOCUS_ORDER[k]
+            theme = lex[i].theme if lex[i].focus is focus and focus is not Focus.OTHER else None
+            preds.append(
+                Prediction(
+                    focus=focus,
+                    score=float(p[k]),
+                    probs=(float(p[0]), float(p[1]), float(p[2])),
+                    theme=theme,
+                    evidence=self._evidence(X.getrow(i), k, lex[i]),
+                )
+            )
+        return preds
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Give calibrated probabilities, one row per text, columns in FOCUS_ORDER."""
+        X, _ = self._features(texts)
+        return self._proba(X)
+
+    # -- fitting ---------------------------------------------------------------------------
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        dev_texts: Sequence[str] = (),
+        dev_labels: Sequence[str] = (),
+    ) -> LinearClassifier:
+        """Fit on labelled texts; fit the temperature on the dev texts when given. Give self."""
+        y = _label_indices(labels)
+        self.word_ = TfidfVectorizer(min_df=self.min_df, **_WORD)
+        self.char_ = TfidfVectorizer(min_df=self.min_df, **_CHAR)
+        self.word_.fit(texts)
+        self.char_.fit(texts)
+        self._word_names = None
+        X, _ = self._features(texts)
+        model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
+        model.fit(X, y)
+        # Re-order rows to FOCUS_ORDER whatever order sklearn kept.
+        order = [list(model.classes_).index(i) for i in range(len(FOCUS_ORDER))]
+        self.coef_ = model.coef_[order].astype(np.float32)
+        self.intercept_ = model.intercept_[order].astype(np.float32)
+        self.temperature_ = 1.0
+        if len(dev_texts):
+            Xd, _ = self._features(dev_texts)
+            self.temperature_ = fit_temperature(self._logits(Xd), _label_indices(dev_labels))
+        self.info_ = {"C": self.C, "min_df": self.min_df, "train_size": len(texts), "dev_size": len(dev_texts)}
+        self._version = self._hash()
+        return self
+
+    # -- saving and loading ------------------------------------------------------------------
+
+    def to_disk(self, path: str | Path) -> None:
+        """Write ``model.json`` and ``weights.safetensors`` into folder ``path``."""
+        self._require_fitted()
+        assert (
+            self.word_ is not None and self.char_ is not None and self.coef_ is not None and self.intercept_ is not None
+        )
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "format": FORMAT,
+            "classes": [f.value for f in FOCUS_ORDER],
+            "temperature": self.temperature_,
+            "lexicon_scale": LEXICON_SCALE,
+            "word_vocabulary": _vocab_list(self.word_),
+            "char_vocabulary": _vocab_list(self.char_),
+            "params": {"C": self.C, "min_df": self.min_df},
+            # The lexicon's probabilities are features: the model is only valid beside the same lexicon.
+            "lexicon_version": self._lexicon_clf().version,
+            "info": self.info_,
+        }
+        tensors = {
+            "word_idf": self.word_.idf_.astype(np.float32),
+            "char_idf": self.char_.idf_.astype(np.float32),
+            "coef": self.coef_,
+            "intercept": self.intercept_,
+        }
+        save_file(tensors, str(folder / "weights.safetensors"))
+        (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def from_disk(self, path: str | Path) -> LinearClassifier:
+        """Load a model written by :meth:`to_disk`; give self. Raises ModelError when it cannot."""
+        folder = Path(path)
+        try:
+            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+            tensors = load_file(str(folder / "weights.safetensors"))
+        except FileNotFoundError as exc:
+            raise ModelError(
+                f"no linear model here ({Path(exc.filename or folder).name} missing); run `convolens train --model linear`",
+                path=folder,
+            ) from None
+        except (OSError, ValueError, SafetensorError) as exc:
+            raise ModelError(f"cannot read the linear model: {exc}", path=folder) from None
+        if meta.get("format") != FORMAT or meta.get("classes") != [f.value for f in FOCUS_ORDER]:
+            raise ModelError(f"not a {FORMAT} model (format {meta.get('format')!r})", path=folder / "model.json")
+        self.word_ = _vectoriser(_WORD, meta["word_vocabulary"], tensors["word_idf"], folder)
+        self._word_names = np.array(meta["word_vocabulary"], dtype=object)
+        self.char_ = _vectoriser(_CHAR, meta["char_vocabulary"], tensors["char_idf"], folder)
+        self.coef_, self.intercept_ = tensors["coef"], tensors["intercept"]
+        n_features = len(meta["word_vocabulary"]) + len(meta["char_vocabulary"]) + len(FOCUS_ORDER)
+        if self.coef_.shape != (len(FOCUS_ORDER), n_features) or self.intercept_.shape != (len(FOCUS_ORDER),):
+            raise ModelError("weights do not fit the vocabularies (tampered or mixed files?)", path=folder)
+        lexicon_version = self._lexicon_clf().version
+        if meta.get("lexicon_version") != lexicon_version:
+            raise ModelError(
+                f"this linear model was trained beside lexicon {meta.get('lexicon_version')}, but the lexicon in use is "
+                f"{lexicon_version}; retrain it with `convolens train --model linear`",
+                path=folder,
+            )
+        self.temperature_ = float(meta["temperature"])
+        self.C, self.min_df = meta["params"]["C"], meta["params"]["min_df"]
+        self.info_ = meta.get("info", {})
+        self._version = self._hash()
+        return self
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _require_fitted(self) -> None:
+        if self.word_ is None or self.coef_ is None:
+            raise ModelError("the linear model is not fitted; call fit() or load one")
+
+    def _lexicon_clf(self) -> FocusClassifier:
+        if self._lexicon is None:
+            from . import get_classifier
+
+            self._lexicon = get_classifier("lexicon")
+        return self._lexicon
+
+    def _features(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, list[Prediction]]:
+        if self.word_ is None or self.char_ is None:
+            raise ModelError("the linear model is not fitted; call fit() or load one")
+        lex = self._lexicon_clf().predict(texts)
+        dense = sp.csr_matrix(np.array([p.probs for p in lex], dtype=np.float64) * LEXICON_SCALE)
+        X = sp.hstack([self.word_.transform(texts), self.char_.transform(texts), dense], format="csr")
+        return X, lex
+
+    def _logits(self, X: sp.csr_matrix) -> np.ndarray:
+        self._require_fitted()
+        assert self.coef_ is not None and self.intercept_ is not None
+        logits: np.ndarray = np.asarray(X @ self.coef_.T.astype(np.float64)) + self.intercept_
+        return logits
+
+    def _proba(self, X: sp.csr_matrix) -> np.ndarray:
+        return softmax(self._logits(X) / self.temperature_)
+
+    def _evidence(self, row: sp.csr_matrix, k: int, lex: Prediction) -> str:
+        assert self.word_ is not None and self.char_ is not None and self.coef_ is not None
+        n_word = len(self.word_.vocabulary_)
+        contrib = row.data * self.coef_[k, row.indices]
+        top = [j for j in np.argsort(-contrib)[:6] if contrib[j] > 0 and row.indices[j] < n_word][:3]
+        if self._word_names is None:
+            self._word_names = self.word_.get_feature_names_out()
+        words = self._word_names
+        parts = [f'"{words[row.indices[j]]}"({contrib[j]:+.2f})' for j in top]
+        text = f"linear:{FOCUS_ORDER[k].value} " + (", ".join(parts) if parts else "(character patterns)")
+        return f"{text}; lexicon: {lex.evidence}" if lex.evidence else text
+
+    def _hash(self) -> str:
+        assert self.coef_ is not None
+        digest = hashlib.sha256(self.coef_.tobytes())
+        digest.update(json.dumps([self.temperature_, self.C, self.min_df, self._lexicon_clf().version]).encode())
+        return digest.hexdigest()[:16]
+
+
+def _vocab_list(vec: TfidfVectorizer) -> list[str]:
+    terms = [""] * len(vec.vocabulary_)
+    for term, index in vec.vocabulary_.items():
+        terms[index] = term
+    return terms
+
+
+def _vectoriser(settings: dict[str, Any], terms: list[str], idf: np.ndarray, folder: Path) -> TfidfVectorizer:
+    if len(terms) != len(idf) or len(set(terms)) != len(terms):
+        raise ModelError("vocabulary and IDF weights disagree (tampered or mixed files?)", path=folder)
+    vec = TfidfVectorizer(vocabulary={t: i for i, t in enumerate(terms)}, **settings)
+    vec.idf_ = idf.astype(np.float64)
+    return vec
+
+
+def _label_indices(labels: Sequence[str]) -> np.ndarray:
+    values = [f.value for f in FOCUS_ORDER]
+    try:
+        return np.array([values.index(str(label)) for label in labels])
+    except ValueError:
+        bad = next(str(label) for label in labels if str(label) not in values)
+        raise ModelError(f"unknown label {bad!r} (expected {', '.join(values)})") from None

