@@ -21,11 +21,15 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     parts = sorted((HERE / "parts").glob("*.csv"))
     frame = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in parts], ignore_index=True)
+    # Two writers can write the very same short line ("yep yep got it"); keep the first copy only.
+    key = frame["text"].str.lower().str.split().str.join(" ")
+    dropped = frame.loc[key.duplicated(), "id"].tolist()
+    frame = frame.loc[~key.duplicated()].reset_index(drop=True)
     # Near-duplicates written in different parts join one group, so no pair straddles a split.
     frame["group"] = merge_near_duplicate_groups(frame)
     frame["split"] = [split_of(g) for g in frame["group"]]
     frame.to_csv(HERE / "corpus.csv", index=False, lineterminator="\n")
-    print(f"{len(frame)} rows from {', '.join(p.name for p in parts)}")
+    print(f"{len(frame)} rows from {', '.join(p.name for p in parts)}; exact duplicates dropped: {', '.join(dropped) or 'none'}")
     for column in ("split", "label", "style", "is_question", "context", "role", "hard", "hard_type", "segment"):
         print(column, frame[column].value_counts().to_dict())
     print("industries", frame["industry"].nunique(), frame["industry"].value_counts().to_dict())

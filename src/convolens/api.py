@@ -13,7 +13,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from .aggregate import By, Period, question_mix
-from .classifiers import load_classifier
+from .classifiers import DEFAULT_MODEL, load_classifier
 from .classifiers.base import FocusClassifier
 from .errors import ConvolensError
 from .inputs import plan_run
@@ -42,7 +42,7 @@ def score(
     out: str | Path | None = None,
     manifest: str | Path | None = None,
     roster: str | Path | Roster | None = None,
-    model: str | FocusClassifier = "lexicon",
+    model: str | FocusClassifier = DEFAULT_MODEL,
     device: str | None = None,
     format: str | None = None,
     columns: Mapping[str, str] | None = None,
@@ -99,7 +99,7 @@ def classify(
     data: str | Sequence[str] | pd.Series | pd.DataFrame,
     *,
     text_column: str = "text",
-    model: str | FocusClassifier = "lexicon",
+    model: str | FocusClassifier = DEFAULT_MODEL,
     device: str | None = None,
 ) -> pd.DataFrame:
     """Give the input rows with ``is_question``, ``focus``, ``focus_score`` and the rest added.

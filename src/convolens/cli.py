@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .classifiers import DEFAULT_MODEL
 from .errors import ConvolensError
 
 app = typer.Typer(
@@ -92,8 +93,10 @@ def score(
         Path | None, typer.Option(help="Manifest CSV (default: manifest.csv at a folder's top).")
     ] = None,
     roster: Annotated[Path | None, typer.Option(help="Roster CSV (default: roster.csv at a folder's top).")] = None,
-    model: Annotated[str, typer.Option(help="Focus classifier: lexicon, linear or neural.")] = "lexicon",
-    device: Annotated[str | None, typer.Option(help="cpu, cuda or auto (neural model only).")] = None,
+    model: Annotated[str, typer.Option(help="Focus classifier: lexicon, linear or neural.")] = DEFAULT_MODEL,
+    device: Annotated[
+        str | None, typer.Option(help="cpu, cuda or auto (neural model only; default auto: the GPU when present).")
+    ] = None,
     format: Annotated[
         str | None, typer.Option("--format", help="Force one transcript format instead of detecting it.")
     ] = None,
@@ -229,8 +232,10 @@ def classify(
     input: Annotated[Path | None, typer.Option("--input", "-i", help="CSV of texts (default: lines on stdin).")] = None,
     text_column: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output CSV (default: stdout).")] = None,
-    model: Annotated[str, typer.Option(help="Focus classifier: lexicon, linear or neural.")] = "lexicon",
-    device: Annotated[str | None, typer.Option(help="cpu, cuda or auto (neural model only).")] = None,
+    model: Annotated[str, typer.Option(help="Focus classifier: lexicon, linear or neural.")] = DEFAULT_MODEL,
+    device: Annotated[
+        str | None, typer.Option(help="cpu, cuda or auto (neural model only; default auto: the GPU when present).")
+    ] = None,
 ) -> None:
     """Classify plain texts: CSV in, the same rows out with focus columns; or stdin lines to JSON lines."""
     import pandas as pd
@@ -275,13 +280,17 @@ def train(
     ),
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Model folder (default: models/<model>).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (training is reproducible for a given seed).")] = 0,
+    card_only: Annotated[
+        bool, typer.Option("--card-only", help="Do not train: re-evaluate the saved model and rewrite its card.")
+    ] = False,
 ) -> None:
     """Train a focus classifier on the train split; print its test-split figures."""
     from .training import train as run_train
+    from .training import write_card
 
     target = out or Path("models") / model
     try:
-        figures = run_train(model, data, target, seed=seed)
+        figures = write_card(model, target, data, seed=seed) if card_only else run_train(model, data, target, seed=seed)
     except ConvolensError as exc:
         raise _fail(exc) from None
     _print_evaluation(figures)
@@ -290,12 +299,14 @@ def train(
 
 @app.command()
 def evaluate(
-    model: Annotated[str, typer.Option(help="Classifier to evaluate.")] = "lexicon",
+    model: Annotated[str, typer.Option(help="Classifier to evaluate: lexicon, linear or neural.")] = DEFAULT_MODEL,
     data: Annotated[Path, typer.Option(help="CSV with text and label (optional is_question, style, split).")] = Path(
         "data/labeled/corpus.csv"
     ),
     split: Annotated[str | None, typer.Option(help="Only this split (train, dev or test).")] = None,
-    device: Annotated[str | None, typer.Option(help="cpu, cuda or auto (neural model only).")] = None,
+    device: Annotated[
+        str | None, typer.Option(help="cpu, cuda or auto (neural model only; default auto: the GPU when present).")
+    ] = None,
     format: Annotated[ReportFormat, typer.Option("--format", help="table or json.")] = ReportFormat.table,
 ) -> None:
     """Evaluate a classifier: per-class P/R/F1, macro-F1, confusion, calibration, ASR subset, questions."""

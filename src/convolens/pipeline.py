@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .classifiers import get_classifier
+from .classifiers import DEFAULT_MODEL, get_classifier
 from .classifiers.base import FocusClassifier
 from .errors import ConvolensError, RosterError
 from .inputs import Job, ManifestRow, Plan, metadata_from_filename
@@ -110,7 +110,7 @@ def load_roster(plan: Plan, errors: _ErrorLog) -> Roster | None:
 def score_plan(
     plan: Plan,
     *,
-    model: str | FocusClassifier = "lexicon",
+    model: str | FocusClassifier = DEFAULT_MODEL,
     format: str | None = None,
     options: ReadOptions | None = None,
     roster: Roster | None = None,

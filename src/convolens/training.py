@@ -111,9 +111,28 @@ def train(model: str, data: str | Path, out: str | Path, *, seed: int = 0) -> di
     else:
         raise ConvolensError(f"cannot train {model!r}; trainable models: linear, neural")
     clf.to_disk(out)  # type: ignore[attr-defined]
-    figures = evaluate(clf, parts["test"])
-    figures["dev"] = evaluate(clf, parts["dev"])["overall"]
-    figures["data"] = {"corpus": str(data), **{name: len(p) for name, p in parts.items()}, "seed": seed}
+    return write_card(model, out, data, seed=seed, classifier=clf)
+
+
+def write_card(
+    model: str, out: str | Path, data: str | Path, *, seed: int = 0, classifier: FocusClassifier | None = None
+) -> dict[str, Any]:
+    """Evaluate a saved model on the dev and test splits; write ``metrics.json`` and its card; give the figures.
+
+    Used after training, and on its own when something outside the model that
+    changes its figures (question detection, the turn rule) has changed.
+    """
+    out = Path(out)
+    clf = classifier or get_classifier(model, path=out)
+    frame = with_splits(load_corpus(data))
+    figures = evaluate(clf, frame[frame["split"] == "test"])
+    figures["dev"] = evaluate(clf, frame[frame["split"] == "dev"])["overall"]
+    counts = frame["split"].value_counts()
+    figures["data"] = {
+        "corpus": str(data),
+        **{name: int(counts.get(name, 0)) for name in ("train", "dev", "test")},
+        "seed": seed,
+    }
     (out / "metrics.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     (out / "README.md").write_text(model_card(model, figures), encoding="utf-8")
     return figures

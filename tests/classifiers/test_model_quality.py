@@ -1,7 +1,7 @@
 """The committed models still reach their documented floors on the corpus's held-out test split.
 
 CI trains nothing: it loads models/linear and models/neural as committed and evaluates them on
-the fixed test split of data/labeled/corpus.csv (701 utterances). The floors sit a little under
+the fixed test split of data/labeled/corpus.csv (704 utterances). The floors sit a little under
 the figures in each model card, so a change that really hurts a model fails here.
 """
 
@@ -18,8 +18,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "data" / "labeled" / "corpus.csv"
 # model: (macro-F1 overall, macro-F1 on the asr subset, calibration error at most)
 FLOORS = {
     "lexicon": (0.65, 0.64, 0.12),
-    "linear": (0.87, 0.86, 0.05),
-    "neural": (0.87, 0.86, 0.05),
+    "linear": (0.87, 0.87, 0.05),
+    "neural": (0.91, 0.89, 0.04),
 }
 
 
@@ -29,8 +29,8 @@ def test_model_meets_its_floor_on_the_test_split(model: str) -> None:
         pytest.importorskip("torch", reason="the neural model needs the [neural] extra")
     figures = evaluate(model, CORPUS, split="test")
     overall_floor, asr_floor, max_ece = FLOORS[model]
-    assert figures["overall"]["n"] == 701
+    assert figures["overall"]["n"] == 704
     assert figures["overall"]["macro_f1"] >= overall_floor
     assert figures["asr"]["macro_f1"] >= asr_floor
     assert figures["overall"]["calibration_error"] <= max_ece
-    assert figures["question_f1"] >= 0.93
+    assert figures["question_f1"] >= 0.96  # measured 0.982

@@ -25,6 +25,10 @@ from .base import FocusClassifier, Prediction
 
 ClassifierFactory = Callable[..., FocusClassifier]
 
+#: The model `convolens score` / `classify` / `evaluate` use unless told otherwise: the best macro-F1
+#: among the models fast enough for batch scoring on a CPU (see the README's *Models* section).
+DEFAULT_MODEL = "linear"
+
 #: registered name -> factory. Versioned names ("convolens.lexicon.v1") are aliases of short ones.
 CLASSIFIERS: dict[str, ClassifierFactory] = {}
 
@@ -114,6 +118,7 @@ register_classifier("neural", _neural, aliases=("convolens.neural.v1",))
 
 __all__ = [
     "CLASSIFIERS",
+    "DEFAULT_MODEL",
     "ClassifierFactory",
     "FocusClassifier",
     "Prediction",

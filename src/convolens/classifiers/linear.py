@@ -20,13 +20,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
-from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from ..errors import ModelError
 from ..model import FOCUS_ORDER, Focus
+from .artifacts import read_artifacts
 from .base import FocusClassifier, Prediction
 from .calibration import fit_temperature, softmax
 
@@ -175,18 +175,7 @@ class LinearClassifier:
     def from_disk(self, path: str | Path) -> LinearClassifier:
         """Load a model written by :meth:`to_disk`; give self. Raises ModelError when it cannot."""
         folder = Path(path)
-        try:
-            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-            tensors = load_file(str(folder / "weights.safetensors"))
-        except FileNotFoundError as exc:
-            raise ModelError(
-                f"no linear model here ({Path(exc.filename or folder).name} missing); run `convolens train --model linear`",
-                path=folder,
-            ) from None
-        except (OSError, ValueError, SafetensorError) as exc:
-            raise ModelError(f"cannot read the linear model: {exc}", path=folder) from None
-        if meta.get("format") != FORMAT or meta.get("classes") != [f.value for f in FOCUS_ORDER]:
-            raise ModelError(f"not a {FORMAT} model (format {meta.get('format')!r})", path=folder / "model.json")
+        meta, tensors = read_artifacts(folder, "linear", FORMAT, load_file)
         self.word_ = _vectoriser(_WORD, meta["word_vocabulary"], tensors["word_idf"], folder)
         self._word_names = np.array(meta["word_vocabulary"], dtype=object)
         self.char_ = _vectoriser(_CHAR, meta["char_vocabulary"], tensors["char_idf"], folder)

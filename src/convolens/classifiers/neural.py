@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import ModelError
 from ..model import FOCUS_ORDER, Focus
+from .artifacts import read_artifacts
 from .base import FocusClassifier, Prediction
 from .calibration import fit_temperature, softmax
 
@@ -94,12 +95,12 @@ class _Net:
 
 
 class NeuralClassifier:
-    """Fine-tuned MiniLM focus classifier (CPU by default, CUDA when asked or available with ``device="auto"``)."""
+    """Fine-tuned MiniLM focus classifier: on a CUDA GPU when one is present (``device="auto"``), else the CPU."""
 
     name: ClassVar[str] = "neural"
 
     def __init__(
-        self, path: str | Path | None = None, *, device: str = "cpu", batch_size: int = 64, max_length: int = 96
+        self, path: str | Path | None = None, *, device: str = "auto", batch_size: int = 64, max_length: int = 96
     ):
         self.device = device
         self.batch_size = batch_size
@@ -287,25 +288,13 @@ class NeuralClassifier:
 
     def from_disk(self, path: str | Path) -> NeuralClassifier:
         """Load a model written by :meth:`to_disk`; give self. Raises ModelError when it cannot."""
-        from safetensors import SafetensorError
         from safetensors.torch import load_file
 
         _torch()
         from transformers import AutoTokenizer
 
         folder = Path(path)
-        try:
-            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-            state = load_file(str(folder / "weights.safetensors"))
-        except FileNotFoundError as exc:
-            raise ModelError(
-                f"no neural model here ({Path(exc.filename or folder).name} missing); run `convolens train --model neural`",
-                path=folder,
-            ) from None
-        except (OSError, ValueError, SafetensorError) as exc:
-            raise ModelError(f"cannot read the neural model: {exc}", path=folder) from None
-        if meta.get("format") != FORMAT or meta.get("classes") != [f.value for f in FOCUS_ORDER]:
-            raise ModelError(f"not a {FORMAT} model (format {meta.get('format')!r})", path=folder / "model.json")
+        meta, state = read_artifacts(folder, "neural", FORMAT, load_file)
         base = base_model_dir()
         if meta.get("tokenizer_sha256") != _tokenizer_hash(base):
             raise ModelError(

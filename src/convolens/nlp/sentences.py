@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .questions import clause_start_kind, skip_fillers
+from .question_clauses import clause_start_kind, skip_fillers
 from .words import AUX_OPEN, CLOSERS, MARKERS, SENTENCE_END, SUBJECT_PRONOUNS, WH, ack_run
 
 _NEW_THOUGHT = frozenset({"so", "but", "okay", "alright", "anyway", "anyways"})
+_RELATIVE_WH = frozenset({"which", "who", "whom", "whose"})
 _NO_SPLIT_AFTER = WH | {"and", "or", "but", "so", "to", "the", "a", "an", "of", "if", "than", "as"}
 
 
@@ -34,8 +35,14 @@ def _asr_split(words: Sequence[str], names: Sequence[bool], i: int, cur: int) ->
     if prev in _NO_SPLIT_AFTER:
         return False
     if w in MARKERS:
-        kind = clause_start_kind(words, names, skip_fillers(words, i + 1))
-        if kind is not None and (kind.startswith("inv") or kind == "req:opener" or ack_run(words, cur, i)):
+        j = skip_fillers(words, i + 1)
+        kind = clause_start_kind(words, names, j)
+        if ack_run(words, cur, i):
+            if kind is not None:
+                return True
+        elif j < len(words) and words[j] in _RELATIVE_WH:
+            kind = None  # "... anyway which is its own problem": a relative clause, not a question
+        if kind is not None and (kind.startswith("inv") or kind == "req:opener"):
             return True
         if w in _NEW_THOUGHT and ack_run(words, cur, i):
             nxt = words[i + 1] if i + 1 < len(words) else ""

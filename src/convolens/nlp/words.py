@@ -161,6 +161,17 @@ FILLERS: frozenset[str] = frozenset(
         "awesome",
         "nice",
         "interesting",
+        "wait",
+        "ha",
+        "haha",
+        "aw",
+        "aww",
+        "hi",
+        "hello",
+        "roughly",
+        "realistically",
+        "seriously",
+        "frankly",
         "",
     }
 )
@@ -194,6 +205,13 @@ ACK_END: frozenset[str] = frozenset(
         "alright",
         "fair",
         "understood",
+        "good",
+        "fine",
+        "noted",
+        "excellent",
+        "wonderful",
+        "lovely",
+        "brilliant",
         "hmm",
         "mhm",
         "um",
@@ -216,6 +234,9 @@ ACK_BIGRAMS: frozenset[tuple[str, str]] = frozenset(
         ("for", "sure"),
         ("of", "course"),
         ("no", "worries"),
+        ("good", "morning"),
+        ("good", "afternoon"),
+        ("good", "evening"),
     }
 )
 
