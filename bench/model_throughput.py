@@ -31,7 +31,9 @@ def main() -> None:
     parser.add_argument("--device", default=None, help="cpu, cuda or auto for the neural model")
     args = parser.parse_args()
     texts = pd.read_csv(CORPUS)["text"].tolist()[: args.n]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; {len(texts)} utterances a run")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; {len(texts)} utterances a run"
+    )
     for name in args.models.split(","):
         clf = load_classifier(name, args.device)
         analyse_turns(texts[:64], clf)
@@ -40,7 +42,9 @@ def main() -> None:
             started = time.perf_counter()
             analyse_turns(texts, clf)
             rates.append(len(texts) / (time.perf_counter() - started))
-        print(f"{name:8s} median {statistics.median(rates):8.0f} utterances/s  (runs: {', '.join(f'{r:.0f}' for r in rates)})")
+        print(
+            f"{name:8s} median {statistics.median(rates):8.0f} utterances/s  (runs: {', '.join(f'{r:.0f}' for r in rates)})"
+        )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ def main() -> int:
     frame["group"] = merge_near_duplicate_groups(frame)
     frame["split"] = [split_of(g) for g in frame["group"]]
     frame.to_csv(HERE / "corpus.csv", index=False, lineterminator="\n")
-    print(f"{len(frame)} rows from {', '.join(p.name for p in parts)}; exact duplicates dropped: {', '.join(dropped) or 'none'}")
+    print(
+        f"{len(frame)} rows from {', '.join(p.name for p in parts)}; exact duplicates dropped: {', '.join(dropped) or 'none'}"
+    )
     for column in ("split", "label", "style", "is_question", "context", "role", "hard", "hard_type", "segment"):
         print(column, frame[column].value_counts().to_dict())
     print("industries", frame["industry"].nunique(), frame["industry"].value_counts().to_dict())
@@ -37,7 +39,9 @@ def main() -> int:
     print("check:", problems["problem"].value_counts().to_dict() if len(problems) else "no flagged pairs")
     for _, row in problems.iterrows():
         i, j = int(row["i"]), int(row["j"])
-        print(f"  {row['problem']}: {frame.loc[i, 'id']} [{frame.loc[i, 'label']}] / {frame.loc[j, 'id']} [{frame.loc[j, 'label']}]: {frame.loc[i, 'text'][:60]!r} / {frame.loc[j, 'text'][:60]!r}")
+        print(
+            f"  {row['problem']}: {frame.loc[i, 'id']} [{frame.loc[i, 'label']}] / {frame.loc[j, 'id']} [{frame.loc[j, 'label']}]: {frame.loc[i, 'text'][:60]!r} / {frame.loc[j, 'text'][:60]!r}"
+        )
     return 0
 
 
