@@ -62,3 +62,26 @@ def test_cuda_asked_for_without_a_gpu_is_a_clear_error(model_dir: Path) -> None:
         pytest.skip("a GPU is present")
     with pytest.raises(ModelError, match="torch sees no CUDA GPU"):
         NeuralClassifier(model_dir, device="cuda").predict(["when do they sign"])
+
+
+@pytest.mark.slow
+def test_training_is_seeded_and_round_trips(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(Path(__file__).parent / "fixtures" / "mini_corpus.csv")
+    texts, labels = frame["text"].tolist(), frame["label"].tolist()
+
+    def fit() -> NeuralClassifier:
+        return NeuralClassifier(device="cpu").fit(
+            texts[:40], labels[:40], dev_texts=texts[40:], dev_labels=labels[40:], epochs=1, seed=7
+        )
+
+    first, second = fit(), fit()
+    probe = ["so when do they sign", "how are their nurses coping", "see you next week"]
+    assert first.version == second.version
+    assert (first.predict_proba(probe) == second.predict_proba(probe)).all()
+    first.to_disk(tmp_path / "n")
+    loaded = NeuralClassifier(tmp_path / "n", device="cpu")
+    assert loaded.version == first.version
+    # Weights are stored as float16, so probabilities agree to about three decimals.
+    assert abs(loaded.predict_proba(probe) - first.predict_proba(probe)).max() < 5e-3

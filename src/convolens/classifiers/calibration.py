@@ -1,10 +1,43 @@
-"""Probability helpers shared by the trained classifiers: softmax, temperature scaling, calibration error."""
+"""Helpers shared by the trained classifiers: labels, softmax, temperature scaling, calibration error."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+
+from ..errors import ModelError
+from ..model import FOCUS_ORDER, Focus
+from .base import Prediction
+
+
+def label_indices(labels: Sequence[str]) -> np.ndarray:
+    """Give the FOCUS_ORDER index of each label; raise ModelError for an unknown one."""
+    values = [f.value for f in FOCUS_ORDER]
+    try:
+        return np.array([values.index(str(label)) for label in labels])
+    except ValueError:
+        bad = next(str(label) for label in labels if str(label) not in values)
+        raise ModelError(f"unknown label {bad!r} (expected {', '.join(values)})") from None
+
+
+def to_prediction(probs: np.ndarray, lexicon: Prediction, evidence: str) -> Prediction:
+    """Give the Prediction for one row of calibrated probabilities.
+
+    The sub-theme comes from the lexicon when it agrees on the focus: trained
+    models know the label, the lexicon knows which patterns made it.
+    """
+    k = int(np.argmax(probs))
+    focus = FOCUS_ORDER[k]
+    theme = lexicon.theme if lexicon.focus is focus and focus is not Focus.OTHER else None
+    return Prediction(
+        focus=focus,
+        score=float(probs[k]),
+        probs=(float(probs[0]), float(probs[1]), float(probs[2])),
+        theme=theme,
+        evidence=evidence,
+    )
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

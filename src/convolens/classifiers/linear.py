@@ -25,10 +25,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from ..errors import ModelError
-from ..model import FOCUS_ORDER, Focus
+from ..model import FOCUS_ORDER
 from .artifacts import read_artifacts
 from .base import FocusClassifier, Prediction
-from .calibration import fit_temperature, softmax
+from .calibration import fit_temperature, label_indices, softmax, to_prediction
 
 FORMAT = "convolens.linear.v1"
 _WORD = {
@@ -88,21 +88,10 @@ class LinearClassifier:
             return []
         X, lex = self._features(texts)
         probs = self._proba(X)
-        preds = []
-        for i, p in enumerate(probs):
-            k = int(np.argmax(p))
-            focus = FOCUS_ORDER[k]
-            theme = lex[i].theme if lex[i].focus is focus and focus is not Focus.OTHER else None
-            preds.append(
-                Prediction(
-                    focus=focus,
-                    score=float(p[k]),
-                    probs=(float(p[0]), float(p[1]), float(p[2])),
-                    theme=theme,
-                    evidence=self._evidence(X.getrow(i), k, lex[i]),
-                )
-            )
-        return preds
+        return [
+            to_prediction(p, lex[i], self._evidence(X.getrow(i), int(np.argmax(p)), lex[i]))
+            for i, p in enumerate(probs)
+        ]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Give calibrated probabilities, one row per text, columns in FOCUS_ORDER."""
@@ -120,7 +109,7 @@ class LinearClassifier:
         dev_labels: Sequence[str] = (),
     ) -> LinearClassifier:
         """Fit on labelled texts; fit the temperature on the dev texts when given. Give self."""
-        y = _label_indices(labels)
+        y = label_indices(labels)
         self.word_ = TfidfVectorizer(min_df=self.min_df, **_WORD)
         self.char_ = TfidfVectorizer(min_df=self.min_df, **_CHAR)
         self.word_.fit(texts)
@@ -136,7 +125,7 @@ class LinearClassifier:
         self.temperature_ = 1.0
         if len(dev_texts):
             Xd, _ = self._features(dev_texts)
-            self.temperature_ = fit_temperature(self._logits(Xd), _label_indices(dev_labels))
+            self.temperature_ = fit_temperature(self._logits(Xd), label_indices(dev_labels))
         self.info_ = {"C": self.C, "min_df": self.min_df, "train_size": len(texts), "dev_size": len(dev_texts)}
         self._version = self._hash()
         return self
@@ -258,12 +247,3 @@ def _vectoriser(settings: dict[str, Any], terms: list[str], idf: np.ndarray, fol
     vec = TfidfVectorizer(vocabulary={t: i for i, t in enumerate(terms)}, **settings)
     vec.idf_ = idf.astype(np.float64)
     return vec
-
-
-def _label_indices(labels: Sequence[str]) -> np.ndarray:
-    values = [f.value for f in FOCUS_ORDER]
-    try:
-        return np.array([values.index(str(label)) for label in labels])
-    except ValueError:
-        bad = next(str(label) for label in labels if str(label) not in values)
-        raise ModelError(f"unknown label {bad!r} (expected {', '.join(values)})") from None

