@@ -85,3 +85,12 @@ def test_training_is_seeded_and_round_trips(tmp_path: Path) -> None:
     assert loaded.version == first.version
     # Weights are stored as float16, so probabilities agree to about three decimals.
     assert abs(loaded.predict_proba(probe) - first.predict_proba(probe)).max() < 5e-3
+
+
+def test_missing_neural_extra_is_a_clear_error(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: without torch, loading failed with a traceback from safetensors' torch import.
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ModelError, match=r"needs the \[neural\] extra"):
+        NeuralClassifier(model_dir)

@@ -277,9 +277,8 @@ class NeuralClassifier:
 
     def from_disk(self, path: str | Path) -> NeuralClassifier:
         """Load a model written by :meth:`to_disk`; give self. Raises ModelError when it cannot."""
+        _torch()  # first: without the [neural] extra, say so rather than fail on an import
         from safetensors.torch import load_file
-
-        _torch()
         from transformers import AutoTokenizer
 
         folder = Path(path)
