@@ -195,3 +195,14 @@ def test_api_functions_survive_subpackage_imports() -> None:
     import convolens.reports.tables  # noqa: F401
 
     assert callable(convolens.report) and callable(convolens.classify) and callable(convolens.score)
+
+
+def test_report_html_flags_write_the_pages(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    convolens.score(_org(tmp_path), out=out)
+    res = CliRunner().invoke(
+        app, ["report", str(out), "--html", str(tmp_path / "r.html"), "--per-manager", str(tmp_path / "pages")]
+    )
+    assert res.exit_code == 0, res.output
+    assert "Dana Lee" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert (tmp_path / "pages" / "dana-lee.html").is_file() and (tmp_path / "pages" / "index.html").is_file()

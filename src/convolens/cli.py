@@ -12,7 +12,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -202,6 +202,12 @@ def report(
     period: Annotated[PeriodOpt, typer.Option(help="Trend period.")] = PeriodOpt.week,
     format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
     table: Annotated[Which, typer.Option(help="For csv: which table (json has both).")] = Which.summary,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write a self-contained HTML report to this file.")
+    ] = None,
+    per_manager: Annotated[
+        Path | None, typer.Option("--per-manager", help="Also write one HTML page per manager into this folder.")
+    ] = None,
 ) -> None:
     """Report question mix, impact share (95% CI), revenue:impact ratio and trend."""
     from .api import report as make_report
@@ -209,6 +215,15 @@ def report(
 
     try:
         rep = make_report(run, by=by.value, period=period.value)
+        if html is not None or per_manager is not None:
+            from .reports.html import write_html_report, write_manager_pages
+
+            if html is not None:
+                write_html_report(run, html, period=period.value)
+                err_console.print(f"convolens: wrote {html}", highlight=False)
+            if per_manager is not None:
+                pages = write_manager_pages(run, per_manager, period=period.value)
+                err_console.print(f"convolens: wrote {len(pages)} pages into {per_manager}", highlight=False)
     except ConvolensError as exc:
         raise _fail(exc) from None
     if format is ReportFormat.json:
@@ -225,6 +240,70 @@ def report(
             "Impact share = customer_impact / (customer_impact + revenue) questions; "
             "trend = least-squares slope with 95% interval ('flat' when it includes 0)."
         )
+
+
+class StatsTable(str, Enum):
+    people = "people"
+    yields = "yield"
+    changes = "changes"
+    calls = "calls"
+
+
+@app.command()
+def stats(
+    run: Annotated[Path, typer.Argument(help="A folder written by `convolens score --out`.", show_default=False)],
+    by: Annotated[By, typer.Option(help="manager (one-on-ones) or rep (customer calls).")] = By.manager,
+    table: Annotated[
+        StatsTable,
+        typer.Option(
+            help="people: talk share etc.; yield: reply length after impact vs revenue questions; "
+            "changes: when the question mix shifted; calls: per call and speaker."
+        ),
+    ] = StatsTable.people,
+    period: Annotated[PeriodOpt, typer.Option(help="Period for change points.")] = PeriodOpt.week,
+    format: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.table,
+) -> None:
+    """Conversation statistics: talk share, monologues, turns per minute, question yield, change points."""
+    from . import stats as st
+    from .reports.tables import to_csv, to_records
+    from .store import read_run
+
+    if by is By.team:
+        raise _fail(ConvolensError("stats are per person: use --by manager or --by rep"))
+    try:
+        utterances = read_run(run)["utterances"]
+    except ConvolensError as exc:
+        raise _fail(exc) from None
+    who: Literal["manager", "rep"] = "manager" if by is By.manager else "rep"
+    if table is StatsTable.people:
+        frame = st.person_stats(utterances, by=who)
+    elif table is StatsTable.yields:
+        frame = st.yield_summary(st.question_yield(utterances), by=who)
+    elif table is StatsTable.changes:
+        frame = st.change_points(utterances, by=who, period=period.value)
+    else:
+        frame = st.call_stats(utterances)
+    if format is ReportFormat.json:
+        sys.stdout.write(json.dumps(to_records(frame), indent=2, ensure_ascii=False) + "\n")
+    elif format is ReportFormat.csv:
+        sys.stdout.write(to_csv(frame))
+    else:
+        from rich.table import Table
+
+        shown = Table(title=f"{table.value} ({who}s)", title_justify="left")
+        for column in frame.columns:
+            shown.add_column(str(column), justify="left" if frame[column].dtype == object else "right")
+        for record in to_records(frame):
+            shown.add_row(*[_cell(v) for v in record.values()])
+        out_console.print(shown)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
 
 
 @app.command()
