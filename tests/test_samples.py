@@ -18,11 +18,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("samples-run")
-    result = convolens.score(SAMPLES, out=out)
-    assert result.ok, result.errors.to_string()
-    return out
+def run(sample_run: Path) -> Path:
+    return sample_run
 
 
 def test_every_sample_file_scores_cleanly(run: Path) -> None:

@@ -26,11 +26,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("samples-run")
-    result = convolens.score(SAMPLES, out=out)
-    assert result.ok, result.errors.to_string()
-    return out
+def run(sample_run: Path) -> Path:
+    return sample_run
 
 
 @pytest.fixture(scope="module")
