@@ -129,7 +129,7 @@ def score_plan(
     for done, job in enumerate(plan.jobs, start=1):
         try:
             transcripts = read_any(job.path, format=format, options=options, name=job.name)
-            builder.check_ids(job, transcripts)
+            call_ids = builder.call_ids_for(job, transcripts)
         except ConvolensError as exc:
             errors.add_exc(exc, job.name)
             summary.files_failed += 1
@@ -139,8 +139,8 @@ def score_plan(
             )
             summary.files_failed += 1
         else:
-            for i, transcript in enumerate(transcripts):
-                builder.add(job, transcript, i, len(transcripts))
+            for call_id, transcript in zip(call_ids, transcripts, strict=True):
+                builder.add(job, transcript, call_id, len(transcripts))
                 for problem in transcript.problems:
                     errors.add(problem, "CL190")
             summary.files_scored += 1
@@ -164,16 +164,17 @@ class _TableBuilder:
         self.rows: list[dict[str, Any]] = []
         self.call_ids: dict[str, str] = {}  # call_id -> file that holds it
 
-    def check_ids(self, job: Job, transcripts: Sequence[Transcript]) -> None:
-        """Raise when a call id of this file was already used by another file."""
-        for i, t in enumerate(transcripts):
-            cid = self._call_id(job, t, i, len(transcripts))
+    def call_ids_for(self, job: Job, transcripts: Sequence[Transcript]) -> list[str]:
+        """Give the call id of each transcript of a file; raise when another file already used one."""
+        ids = [self._call_id(job, t, i, len(transcripts)) for i, t in enumerate(transcripts)]
+        for cid in ids:
             holder = self.call_ids.get(cid)
             if holder is not None and holder != job.name:
                 raise ConvolensError(
                     f"call_id {cid!r} is already used by {holder}; give this call its own id in the manifest",
                     path=job.name,
                 )
+        return ids
 
     def _call_id(self, job: Job, t: Transcript, i: int, n: int) -> str:
         row = _row_for(job, t, n)
@@ -186,8 +187,7 @@ class _TableBuilder:
             stem = str(PurePosixPath(job.name).with_suffix(""))
         return stem if n == 1 else f"{stem}#{i + 1}"
 
-    def add(self, job: Job, t: Transcript, i: int, n: int) -> None:
-        call_id = self._call_id(job, t, i, n)
+    def add(self, job: Job, t: Transcript, call_id: str, n: int) -> None:
         self.call_ids[call_id] = job.name
         row = _row_for(job, t, n)
         name_kind, name_date = metadata_from_filename(job.path)
