@@ -25,6 +25,7 @@ from .classifiers.calibration import expected_calibration_error
 from .corpus import LABELS, load_corpus, split_of
 from .errors import ConvolensError
 from .nlp import analyse_turns
+from .store import write_text_atomic
 
 
 def _scores(gold: Sequence[str], pred: Sequence[str], probs: np.ndarray) -> dict[str, Any]:
@@ -133,8 +134,8 @@ def write_card(
         **{name: int(counts.get(name, 0)) for name in ("train", "dev", "test")},
         "seed": seed,
     }
-    (out / "metrics.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    (out / "README.md").write_text(model_card(model, figures), encoding="utf-8")
+    write_text_atomic(out / "metrics.json", json.dumps(figures, indent=2) + "\n")
+    write_text_atomic(out / "README.md", model_card(model, figures))
     return figures
 
 

@@ -26,6 +26,7 @@ from sklearn.linear_model import LogisticRegression
 
 from ..errors import ModelError
 from ..model import FOCUS_ORDER
+from ..store import write_atomic, write_text_atomic
 from .artifacts import read_artifacts
 from .base import FocusClassifier, Prediction
 from .calibration import fit_temperature, label_indices, softmax, to_prediction
@@ -158,8 +159,8 @@ class LinearClassifier:
             "coef": self.coef_,
             "intercept": self.intercept_,
         }
-        save_file(tensors, str(folder / "weights.safetensors"))
-        (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_atomic(folder / "weights.safetensors", lambda p: save_file(tensors, str(p)))
+        write_text_atomic(folder / "model.json", json.dumps(meta, ensure_ascii=False) + "\n")
 
     def from_disk(self, path: str | Path) -> LinearClassifier:
         """Load a model written by :meth:`to_disk`; give self. Raises ModelError when it cannot."""

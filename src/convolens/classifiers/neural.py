@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import ModelError
 from ..model import FOCUS_ORDER
+from ..store import write_atomic, write_text_atomic
 from .artifacts import read_artifacts
 from .base import FocusClassifier, Prediction
 from .calibration import fit_temperature, label_indices, softmax, to_prediction
@@ -263,7 +264,7 @@ class NeuralClassifier:
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         state = {k: v.detach().to("cpu").half().contiguous() for k, v in self._state().items()}
-        save_file(state, str(folder / "weights.safetensors"))
+        write_atomic(folder / "weights.safetensors", lambda p: save_file(state, str(p)))
         meta = {
             "format": FORMAT,
             "classes": [f.value for f in FOCUS_ORDER],
@@ -273,7 +274,7 @@ class NeuralClassifier:
             "temperature": self.temperature_,
             "info": self.info_,
         }
-        (folder / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        write_text_atomic(folder / "model.json", json.dumps(meta, indent=2) + "\n")
 
     def from_disk(self, path: str | Path) -> NeuralClassifier:
         """Load a model written by :meth:`to_disk`; give self. Raises ModelError when it cannot."""
