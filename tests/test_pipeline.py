@@ -206,3 +206,16 @@ def test_report_html_flags_write_the_pages(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Dana Lee" in (tmp_path / "r.html").read_text(encoding="utf-8")
     assert (tmp_path / "pages" / "dana-lee.html").is_file() and (tmp_path / "pages" / "index.html").is_file()
+
+
+def test_a_call_id_repeated_inside_one_file_is_refused(tmp_path: Path) -> None:
+    # Two entries with one callId would merge into one call with clashing turn indexes.
+    entry = {
+        "callId": "7782342274025937895",
+        "transcript": [{"speakerId": "1", "sentences": [{"start": 0, "end": 900, "text": "Hi there."}]}],
+    }
+    path = tmp_path / "gong.json"
+    path.write_text(json.dumps({"requestId": "r", "records": {}, "callTranscripts": [entry, entry]}), encoding="utf-8")
+    result = convolens.score(path)
+    assert not result.ok and result.calls.empty
+    assert result.errors.loc[0, "message"] == "the file holds call_id '7782342274025937895' more than once"

@@ -167,6 +167,9 @@ class _TableBuilder:
     def call_ids_for(self, job: Job, transcripts: Sequence[Transcript]) -> list[str]:
         """Give the call id of each transcript of a file; raise when another file already used one."""
         ids = [self._call_id(job, t, i, len(transcripts)) for i, t in enumerate(transcripts)]
+        repeated = sorted(cid for cid, count in Counter(ids).items() if count > 1)
+        if repeated:
+            raise ConvolensError(f"the file holds call_id {repeated[0]!r} more than once", path=job.name)
         for cid in ids:
             holder = self.call_ids.get(cid)
             if holder is not None and holder != job.name:
