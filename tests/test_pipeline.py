@@ -63,7 +63,7 @@ def test_score_a_folder_end_to_end(tmp_path: Path) -> None:
     assert calls.loc["2026-09-08_customer_call_acme", "metadata_source"] == "kind=filename;date=filename"
     assert str(calls.loc["2026-09-07_one_on_one_dana_sam", "date"].date()) == "2026-09-07"
     # What was written reads back identically.
-    back = pd.read_parquet(tmp_path / "run" / "utterances.parquet")
+    back = pd.read_parquet(tmp_path / "run" / "utterances")
     assert back["text"].tolist() == u["text"].tolist()
     summary, periods = convolens.report(tmp_path / "run", by="manager")
     dana = summary[summary["id"] == "dana-lee"].iloc[0]
@@ -110,10 +110,10 @@ def test_bad_inputs_are_listed_and_the_rest_is_scored(tmp_path: Path) -> None:
     by_name = {Path(p).name: row for p, row in zip(failed["path"], failed.to_dict("records"), strict=True)}
     assert by_name["truncated.json"]["line"] == 2
     assert by_name["broken_times.vtt"]["line"] == 3
-    calls = pd.read_parquet(out / "calls.parquet")
+    calls = pd.read_parquet(out / "calls")
     assert set(calls["source_path"].map(lambda p: Path(p).name)) >= {"utf16.txt", "latin1.txt", "bom_crlf.srt"}
     assert len(calls) == 5
-    u = pd.read_parquet(out / "utterances.parquet")
+    u = pd.read_parquet(out / "utterances")
     assert "María Farías" in set(u["speaker"]) and "¿Qué tal?" in set(u["text"])
     run = json.loads((out / "run.json").read_text())
     assert run["files_in"] == run["files_scored"] + run["files_failed"] == 9
@@ -138,10 +138,10 @@ def test_bad_roster_and_missing_manifest_file(tmp_path: Path) -> None:
     ]
     assert "roster.csv:1: roster lacks column(s) manager, team (found: name, role)" in messages
     assert any(m.startswith("manifest.csv:4: manifest names a missing file") for m in messages)
-    calls = pd.read_parquet(tmp_path / "run" / "calls.parquet")
+    calls = pd.read_parquet(tmp_path / "run" / "calls")
     assert sorted(calls["call_id"]) == ["c1", "c2"]
     # Without a usable roster nobody can be told apart from a customer, so all are unknown.
-    assert set(pd.read_parquet(tmp_path / "run" / "utterances.parquet")["role"]) == {"unknown"}
+    assert set(pd.read_parquet(tmp_path / "run" / "utterances")["role"]) == {"unknown"}
 
 
 def test_report_formats_through_the_cli(tmp_path: Path) -> None:

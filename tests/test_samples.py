@@ -23,7 +23,7 @@ def run(sample_run: Path) -> Path:
 
 
 def test_every_sample_file_scores_cleanly(run: Path) -> None:
-    calls = pd.read_parquet(run / "calls.parquet")
+    calls = pd.read_parquet(run / "calls")
     errors = pd.read_csv(run / "errors.csv")
     manifest = pd.read_csv(SAMPLES / "manifest.csv")
     assert len(calls) == len(manifest) == 192
@@ -47,7 +47,7 @@ def test_every_sample_file_scores_cleanly(run: Path) -> None:
 
 
 def test_every_roster_speaker_is_matched(run: Path) -> None:
-    u = pd.read_parquet(run / "utterances.parquet")
+    u = pd.read_parquet(run / "utterances")
     assert u.loc[u["kind"] == "one_on_one", "role"].isin(["manager", "rep"]).all()
     # Aliases and display-name variants resolve to the roster person.
     assert set(u.loc[u["speaker"].isin(["Bob Chen", "bob.chen@halyard.example"]), "person_id"]) == {"robert-chen"}
@@ -57,7 +57,7 @@ def test_every_roster_speaker_is_matched(run: Path) -> None:
 def test_intended_labels_agree(run: Path) -> None:
     from sklearn.metrics import f1_score
 
-    u = pd.read_parquet(run / "utterances.parquet")
+    u = pd.read_parquet(run / "utterances")
     gold = pd.read_json(SAMPLES / "labels.jsonl", lines=True, dtype={"call_id": str})
     both = gold.merge(u, on=["call_id", "index"], suffixes=("_gold", ""), validate="one_to_one")
     assert len(both) == len(gold)

@@ -44,6 +44,11 @@ class PeriodOpt(str, Enum):
     month = "month"
 
 
+class EngineOpt(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 class ReportFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -88,7 +93,10 @@ def _parse_columns(items: list[str]) -> dict[str, str]:
 @app.command()
 def score(
     inputs: Annotated[list[Path], typer.Argument(help="Transcript files and/or folders.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for calls.parquet, utterances.parquet, errors.csv.")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Run folder (utterances/ and calls/ Parquet datasets, errors.csv, run.json)."),
+    ],
     manifest: Annotated[
         Path | None, typer.Option(help="Manifest CSV (default: manifest.csv at a folder's top).")
     ] = None,
@@ -103,33 +111,72 @@ def score(
     column: Annotated[
         list[str], typer.Option("--column", help="CSV/Parquet column mapping NAME=COLUMN (repeatable).")
     ] = [],  # noqa: B006
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (same output as 1).", min=1)] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rescore every file, even those unchanged since the last run into --out.")
+    ] = False,
+    engine: Annotated[
+        EngineOpt, typer.Option(help="local (this machine) or ray (Ray Data; pip install 'convolens[ray]').")
+    ] = EngineOpt.local,
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Join this Ray cluster (default: start a local Ray).")
+    ] = None,
+    part_size: Annotated[
+        int | None,
+        typer.Option("--part-size", help="Files per part, the unit written, kept and redone [default: 32].", min=1),
+    ] = None,
+    redact: Annotated[
+        bool,
+        typer.Option("--redact", help="Mask e-mail addresses, phone, card and account numbers in every output."),
+    ] = False,
+    allow_outside_paths: Annotated[
+        bool,
+        typer.Option("--allow-outside-paths", help="Let manifest rows name files outside the input folders."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
-    """Score transcripts: every utterance's speaker, question flag and focus."""
-    from .api import score as run_score
+    """Score transcripts: every utterance's speaker, question flag and focus.
+
+    Files scored into the same --out folder before and unchanged since are
+    kept, not scored again; a killed run picks up where it stopped.
+    """
+    from .engine import PART_FILES, run_plan
+    from .inputs import plan_run
+    from .readers import ReadOptions, get_reader
+    from .store import read_errors
 
     try:
         columns = _parse_columns(column)
+        if format is not None:
+            get_reader(format)
+        if ray_address is not None and engine is not EngineOpt.ray:
+            raise ConvolensError("--ray-address needs --engine ray")
+        plan = plan_run(inputs, manifest=manifest, roster=roster, allow_outside=allow_outside_paths)
         with _progress(quiet) as update:
-            result = run_score(
-                inputs,
+            summary, _ = run_plan(
+                plan,
                 out=out,
-                manifest=manifest,
-                roster=roster,
                 model=model,
                 device=device,
                 format=format,
-                columns=columns,
+                options=ReadOptions(columns=columns),
+                jobs=jobs,
+                force=force,
+                engine=engine.value,
+                ray_address=ray_address,
+                part_files=part_size or PART_FILES,
+                redact=redact,
                 progress=update,
             )
+        errors = read_errors(out)
     except ConvolensError as exc:
         raise _fail(exc) from None
     if not quiet:
-        _print_summary(result.summary.as_dict(), out)
-    for _, row in result.errors[result.errors["level"] == "error"].iterrows():
+        _print_summary(summary.as_dict(), out)
+    for _, row in errors[errors["level"] == "error"].iterrows():
         where = row["path"] if row["line"] is None or str(row["line"]) == "<NA>" else f"{row['path']}:{row['line']}"
         err_console.print(f"convolens: {where}: {row['message']}", markup=False, highlight=False, soft_wrap=True)
-    if not result.ok:
+    if summary.errors:
         raise typer.Exit(1)
 
 
@@ -155,7 +202,7 @@ class _progress:
     def update(self, stage: str, done: int, total: int) -> None:
         if stage not in self.tasks:
             self.tasks[stage] = self.bar.add_task(
-                {"read": "Reading files", "classify": "Classifying"}.get(stage, stage), total=total
+                {"score": "Scoring files", "classify": "Classifying"}.get(stage, stage), total=total
             )
         self.bar.update(self.tasks[stage], completed=done, total=total)
 
@@ -164,10 +211,20 @@ class _progress:
             self.bar.stop()
 
 
+def _run_summary(run: Path) -> dict[str, object]:
+    try:
+        data = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _print_summary(s: dict[str, object], out: Path) -> None:
     c = out_console
+    reused = f" ({s['files_reused']} unchanged since the last run, kept)" if s.get("files_reused") else ""
     c.print(
-        f"[bold]convolens score[/bold]: {s['files_scored']} of {s['files_in']} files scored, {s['files_failed']} failed, in {s['seconds']:.1f} s"
+        f"[bold]convolens score[/bold]: {s['files_scored']} of {s['files_in']} files scored{reused}, "
+        f"{s['files_failed']} failed, in {s['seconds']:.1f} s"
     )
     c.print(
         f"  calls: {s['calls']}   utterances: {s['utterances']}   question turns: {s['questions']}   model: {s['model']}"
@@ -189,8 +246,12 @@ def _print_summary(s: dict[str, object], out: Path) -> None:
             c.print(
                 f"  [yellow]{len(ids)} call(s) with no {what}[/yellow] (scored, left out of trends): {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}"
             )
+    masked = s.get("redacted")
+    if isinstance(masked, dict):
+        listed = ", ".join(f"{v} {k}" for k, v in masked.items() if v) or "nothing found"
+        c.print(f"  redacted: {sum(masked.values())} personal identifiers masked ({listed})")
     c.print(f"  errors: {s['errors']}   warnings: {s['warnings']}   (details: {out / 'errors.csv'})")
-    c.print(f"  wrote {out}/calls.parquet, utterances.parquet, people.parquet, errors.csv, run.json")
+    c.print(f"  wrote {out}/: utterances/ and calls/ (Parquet datasets), people.parquet, errors.csv, run.json")
 
 
 @app.command()
@@ -240,6 +301,10 @@ def report(
             "Impact share = customer_impact / (customer_impact + revenue) questions; "
             "trend = least-squares slope with 95% interval ('flat' when it includes 0)."
         )
+        masked = _run_summary(run).get("redacted")
+        if isinstance(masked, dict):
+            listed = ", ".join(f"{v} {k}" for k, v in masked.items() if v) or "none found"
+            out_console.print(f"Redacted run: {sum(masked.values())} personal identifiers masked ({listed}).")
 
 
 class StatsTable(str, Enum):

@@ -13,13 +13,14 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConvolensError, ManifestError, MissingInputError
 from .model import CallKind, Problem
 from .readers.base import decode_bytes
+from .readers.tabular import UNCLOSED_QUOTE, unclosed_quote_line
 
 #: Suffixes a folder walk picks up as transcripts.
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".txt", ".json", ".csv", ".tsv", ".parquet", ".pq")
@@ -117,9 +118,18 @@ def read_manifest(path: Path) -> tuple[list[ManifestRow], list[ManifestError]]:
         data = path.read_bytes()
     except OSError as exc:
         raise ManifestError(f"cannot read manifest: {exc.strerror or exc}", path=path) from None
-    text, _ = decode_bytes(data, path)
+    try:
+        text, _ = decode_bytes(data, path)
+    except ConvolensError as exc:
+        raise ManifestError(exc.message, path=path, line=exc.line) from None
+    unclosed = unclosed_quote_line(text)
+    if unclosed is not None:
+        raise ManifestError(UNCLOSED_QUOTE, path=path, line=unclosed)
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ManifestError(f"bad CSV: {exc}", path=path, line=reader.reader.line_num) from None
     missing = [c for c in MANIFEST_REQUIRED if c not in header]
     if missing:
         raise ManifestError(
@@ -127,7 +137,7 @@ def read_manifest(path: Path) -> tuple[list[ManifestRow], list[ManifestError]]:
         )
     rows: list[ManifestRow] = []
     errors: list[ManifestError] = []
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in enumerate(_csv_rows(reader, path), start=2):
         cells = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(cells.values()):
             continue
@@ -136,6 +146,18 @@ def read_manifest(path: Path) -> tuple[list[ManifestRow], list[ManifestError]]:
         except ValueError as exc:
             errors.append(ManifestError(str(exc), path=path, line=line))
     return rows, errors
+
+
+def _csv_rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, str]]:
+    """Give the rows of a manifest CSV; raise ManifestError (not csv.Error) for malformed CSV."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ManifestError(f"bad CSV: {exc}", path=path, line=reader.reader.line_num) from None
+        yield row
 
 
 def _manifest_row(cells: dict[str, str], manifest: Path, line: int) -> ManifestRow:
@@ -157,7 +179,11 @@ def _manifest_row(cells: dict[str, str], manifest: Path, line: int) -> ManifestR
 
 
 def plan_run(
-    inputs: Iterable[str | Path], manifest: str | Path | None = None, roster: str | Path | None = None
+    inputs: Iterable[str | Path],
+    manifest: str | Path | None = None,
+    roster: str | Path | None = None,
+    *,
+    allow_outside: bool = False,
 ) -> Plan:
     """Give the files a run reads, with their manifest rows and the roster to use.
 
@@ -166,6 +192,12 @@ def plan_run(
     ``roster.csv`` at its top are used unless ``manifest``/``roster`` name
     others. When a manifest covers a folder, the manifest lists its calls:
     other transcript-like files there are reported as warnings, not scored.
+
+    A manifest row whose path leads outside the folders of the run (the input
+    folders and the manifest's own folder), by ``..``, an absolute path or a
+    symbolic link, is refused unless ``allow_outside``: a manifest from
+    someone else must not make the run read, and copy into its outputs,
+    files it was not given.
     """
     problems: list[tuple[Problem, str]] = []
     roster_path = Path(roster) if roster is not None else None
@@ -194,8 +226,17 @@ def plan_run(
             continue
         loaded.add(_resolve(mpath))
         problems.extend(_problem(e) for e in row_errors)
+        roots = [_resolve(f) for f in folders] + [_resolve(mpath.parent)]
         for row in rows:
-            rows_by_path.setdefault(_resolve(row.path), []).append(row)
+            target = _resolve(row.path)
+            if not allow_outside and not any(_inside(target, root) for root in roots):
+                message = (
+                    f"path {row.path.as_posix()} leads outside the run's folders (to {target.as_posix()}); "
+                    "pass --allow-outside-paths to read it"
+                )
+                problems.append(_problem(ManifestError(message, path=row.manifest, line=row.line)))
+                continue
+            rows_by_path.setdefault(target, []).append(row)
 
     jobs: dict[Path, Job] = {}
     bases = folders or [Path.cwd()]
@@ -245,6 +286,10 @@ def _walk(folder: Path) -> Iterable[Path]:
             continue
         if path.is_file() and path.suffix.lower() in TRANSCRIPT_SUFFIXES:
             yield path
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def _resolve(path: Path) -> Path:

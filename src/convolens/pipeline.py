@@ -1,29 +1,30 @@
-"""Scoring: from a run plan to the calls, utterances, errors and people tables.
+"""Scoring a batch of files: from transcript files to call and utterance rows.
 
-Every file is read on its own; a file that fails becomes a row in the errors
-table and the run goes on. Turns are resolved to people through the roster,
-then classified in batches by :func:`convolens.nlp.analyse_turns`.
+Every file is read on its own; a file that fails becomes rows of the errors
+table and the batch goes on. Turns are resolved to people through the roster,
+then classified together by :func:`convolens.nlp.analyse_turns`. How batches
+are planned, run (in this process, in worker processes or on Ray), kept and
+reused is :mod:`convolens.engine`'s job.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
 
-from .classifiers import DEFAULT_MODEL, get_classifier
 from .classifiers.base import FocusClassifier
-from .errors import ConvolensError, RosterError
-from .inputs import Job, ManifestRow, Plan, metadata_from_filename
+from .errors import ConvolensError
+from .inputs import Job, ManifestRow, metadata_from_filename
 from .model import FOCUS_ORDER, Call, CallKind, Problem, Role, Transcript
 from .nlp import analyse_turns
 from .readers import ReadOptions, read_any
+from .redact import Redactor
 from .roster import Roster
 from .schema import conform, empty
 
@@ -52,6 +53,12 @@ class RunSummary:
     people: int = 0
     model: str = ""
     seconds: float = 0.0
+    #: files whose earlier results were kept because neither they nor the settings changed.
+    files_reused: int = 0
+    #: with --redact: personal identifiers masked, by kind (email, phone, card...).
+    redacted: dict[str, int] | None = None
+    engine: str = "local"
+    jobs: int = 1
 
     def as_dict(self) -> dict[str, Any]:
         """Give the summary as plain JSON-ready data."""
@@ -74,109 +81,169 @@ class ScoreResult:
         return self.summary.errors == 0
 
 
-class _ErrorLog:
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
+@dataclass
+class FileOutcome:
+    """What scoring one file gave: its call ids, or why it failed, and its error rows."""
 
-    def add(self, problem: Problem, code: str) -> None:
-        self.rows.append(
-            {
-                "path": problem.path,
-                "line": problem.line,
-                "level": problem.level,
-                "code": code,
-                "message": problem.message,
-            }
-        )
-
-    def add_exc(self, exc: ConvolensError, path: str | None = None) -> None:
-        self.add(Problem(path=exc.path or path or "", message=exc.message, line=exc.line), exc.code)
-
-    def frame(self) -> pd.DataFrame:
-        return conform(pd.DataFrame(self.rows), "errors") if self.rows else empty("errors")
+    index: int  # position in the run plan
+    name: str
+    key: str  # content + settings fingerprint (see convolens.engine.file_key)
+    scored: bool
+    call_ids: list[str]
+    errors: list[dict[str, Any]]
+    #: False when the outcome depends on other files (a call-id clash), so it must not be reused.
+    reusable: bool = True
 
 
-def load_roster(plan: Plan, errors: _ErrorLog) -> Roster | None:
-    """Give the run's roster, or None (logging why) when there is none or it is unusable."""
-    if plan.roster_path is None:
-        return None
-    try:
-        return Roster.from_csv(plan.roster_path)
-    except RosterError as exc:
-        errors.add_exc(exc, str(plan.roster_path))
-        return None
+@dataclass
+class PartResult:
+    """A batch of files scored together: their outcomes and their rows."""
+
+    files: list[FileOutcome]
+    calls: pd.DataFrame
+    utterances: pd.DataFrame
+    #: with redaction on: identifiers masked in this part, by kind.
+    redacted: dict[str, int] = field(default_factory=dict)
+
+    def drop_file(self, outcome: FileOutcome, error: dict[str, Any]) -> None:
+        """Turn a scored file into a failed one (its rows removed) because of ``error``."""
+        ids = set(outcome.call_ids)
+        self.calls = self.calls[~self.calls["call_id"].isin(ids)].reset_index(drop=True)
+        self.utterances = self.utterances[~self.utterances["call_id"].isin(ids)].reset_index(drop=True)
+        outcome.scored = False
+        outcome.call_ids = []
+        outcome.errors = [error]
+        outcome.reusable = False
 
 
-def score_plan(
-    plan: Plan,
-    *,
-    model: str | FocusClassifier = DEFAULT_MODEL,
-    format: str | None = None,
-    options: ReadOptions | None = None,
-    roster: Roster | None = None,
+@dataclass(frozen=True)
+class ScoreSettings:
+    """Everything a worker needs besides the files: picklable, so it can cross process boundaries."""
+
+    format: str | None = None
+    options: ReadOptions = field(default_factory=ReadOptions)
+    roster: Roster | None = None
+    #: names of files whose stem is shared with another file of the run: their call ids use the path.
+    path_ids: frozenset[str] = frozenset()
+    #: mask personal identifiers in texts, titles and error messages (convolens.redact).
+    redact: bool = False
+
+
+def error_row(problem: Problem, code: str) -> dict[str, Any]:
+    """Give one row of the errors table."""
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "level": problem.level,
+        "code": code,
+        "message": problem.message,
+    }
+
+
+def exc_row(exc: ConvolensError, path: str) -> dict[str, Any]:
+    """Give the errors-table row of a ConvolensError raised while reading ``path``."""
+    return error_row(Problem(path=exc.path or path, message=exc.message, line=exc.line), exc.code)
+
+
+def score_part(
+    items: Sequence[tuple[int, Job, str]],
+    settings: ScoreSettings,
+    classifier: FocusClassifier,
     progress: Progress | None = None,
-) -> ScoreResult:
-    """Give the scored tables for every file in ``plan``; failed files go to the errors table."""
-    started = time.perf_counter()
-    classifier = get_classifier(model) if isinstance(model, str) else model
-    errors = _ErrorLog()
-    for problem, code in plan.problems:
-        errors.add(problem, code)
-    if roster is None:
-        roster = load_roster(plan, errors)
-    builder = _TableBuilder(roster)
-    summary = RunSummary(files_in=len(plan.jobs), roster=roster.source if roster else None, people=len(roster or ()))
-    for done, job in enumerate(plan.jobs, start=1):
+) -> PartResult:
+    """Read and score a batch of ``(plan index, job, key)``; a file that fails becomes error rows.
+
+    Files are independent of each other here (call-id clashes between files
+    are settled by the caller, in plan order), so batches can run anywhere.
+    """
+    redactor = Redactor() if settings.redact else None
+    builder = _TableBuilder(settings.roster, settings.path_ids, redactor)
+    outcomes: list[FileOutcome] = []
+    for index, job, key in items:
+        errors: list[dict[str, Any]] = []
         try:
-            transcripts = read_any(job.path, format=format, options=options, name=job.name)
+            transcripts = read_any(job.path, format=settings.format, options=settings.options, name=job.name)
             call_ids = builder.call_ids_for(job, transcripts)
         except ConvolensError as exc:
-            errors.add_exc(exc, job.name)
-            summary.files_failed += 1
+            outcomes.append(FileOutcome(index, job.name, key, False, [], [exc_row(exc, job.name)]))
+            continue
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the run
-            errors.add(
-                Problem(path=job.name, message=f"could not read the file ({type(exc).__name__}: {exc})"), "CL199"
-            )
-            summary.files_failed += 1
-        else:
-            for call_id, transcript in zip(call_ids, transcripts, strict=True):
-                builder.add(job, transcript, call_id, len(transcripts))
-                for problem in transcript.problems:
-                    errors.add(problem, "CL190")
-            summary.files_scored += 1
-        if progress:
-            progress("read", done, len(plan.jobs))
+            problem = Problem(path=job.name, message=f"could not read the file ({type(exc).__name__}: {exc})")
+            outcomes.append(FileOutcome(index, job.name, key, False, [], [error_row(problem, "CL199")]))
+            continue
+        for call_id, transcript in zip(call_ids, transcripts, strict=True):
+            builder.add(job, transcript, call_id, len(transcripts))
+            errors.extend(error_row(problem, "CL190") for problem in transcript.problems)
+        outcomes.append(FileOutcome(index, job.name, key, True, call_ids, errors))
+    if redactor is not None:
+        for outcome in outcomes:
+            for row in outcome.errors:
+                row["message"] = redactor(row["message"])
     utterances = builder.classify(classifier, progress)
-    calls = builder.calls_frame(utterances)
-    people = roster.to_frame() if roster else empty("people")
-    error_frame = errors.frame()
-    _fill_summary(summary, calls, utterances, error_frame, classifier)
-    summary.seconds = round(time.perf_counter() - started, 3)
-    return ScoreResult(calls=calls, utterances=utterances, errors=error_frame, people=people, summary=summary)
+    return PartResult(
+        files=outcomes,
+        calls=builder.calls_frame(utterances),
+        utterances=utterances,
+        redacted=dict(redactor.counts) if redactor else {},
+    )
+
+
+def score_transcripts(
+    transcripts: Sequence[Transcript],
+    settings: ScoreSettings,
+    classifier: FocusClassifier,
+    progress: Progress | None = None,
+) -> PartResult:
+    """Score transcripts made in memory (e.g. from a DataFrame) like the calls of files.
+
+    Each transcript must carry its ``meta.call_id`` (unique); its
+    ``source_path`` names it in the calls and errors tables.
+    """
+    ids = [t.meta.call_id or "" for t in transcripts]
+    if not all(ids):
+        raise ConvolensError("every transcript needs a call id (meta.call_id)")
+    repeated = sorted(cid for cid, n in Counter(ids).items() if n > 1)
+    if repeated:
+        raise ConvolensError(f"call id {repeated[0]!r} is given to more than one transcript")
+    redactor = Redactor() if settings.redact else None
+    builder = _TableBuilder(settings.roster, settings.path_ids, redactor)
+    outcomes: list[FileOutcome] = []
+    for index, t in enumerate(transcripts):
+        cid = str(t.meta.call_id)
+        job = Job(path=Path(t.source_path), name=t.source_path)  # only its name is used: no file is opened
+        builder.add(job, t, cid, 1)
+        errors = [error_row(problem, "CL190") for problem in t.problems]
+        if redactor is not None:
+            for row in errors:
+                row["message"] = redactor(row["message"])
+        outcomes.append(FileOutcome(index, t.source_path, "", True, [cid], errors))
+    utterances = builder.classify(classifier, progress)
+    return PartResult(
+        files=outcomes,
+        calls=builder.calls_frame(utterances),
+        utterances=utterances,
+        redacted=dict(redactor.counts) if redactor else {},
+    )
 
 
 class _TableBuilder:
-    """Collects call and utterance rows as files are read, then classifies them."""
+    """Collects the call and utterance rows of a batch of files, then classifies them."""
 
-    def __init__(self, roster: Roster | None) -> None:
+    def __init__(
+        self, roster: Roster | None, path_ids: frozenset[str] = frozenset(), redactor: Redactor | None = None
+    ) -> None:
         self.roster = roster
+        self.path_ids = path_ids
+        self.redactor = redactor
         self.calls: list[dict[str, Any]] = []
         self.rows: list[dict[str, Any]] = []
-        self.call_ids: dict[str, str] = {}  # call_id -> file that holds it
 
     def call_ids_for(self, job: Job, transcripts: Sequence[Transcript]) -> list[str]:
-        """Give the call id of each transcript of a file; raise when another file already used one."""
+        """Give the call id of each transcript of a file; raise when the file repeats one."""
         ids = [self._call_id(job, t, i, len(transcripts)) for i, t in enumerate(transcripts)]
         repeated = sorted(cid for cid, count in Counter(ids).items() if count > 1)
         if repeated:
             raise ConvolensError(f"the file holds call_id {repeated[0]!r} more than once", path=job.name)
-        for cid in ids:
-            holder = self.call_ids.get(cid)
-            if holder is not None and holder != job.name:
-                raise ConvolensError(
-                    f"call_id {cid!r} is already used by {holder}; give this call its own id in the manifest",
-                    path=job.name,
-                )
         return ids
 
     def _call_id(self, job: Job, t: Transcript, i: int, n: int) -> str:
@@ -185,18 +252,18 @@ class _TableBuilder:
             return row.call_id
         if t.meta.call_id:
             return t.meta.call_id
-        stem = PurePosixPath(job.name).stem
-        if stem in self.call_ids and self.call_ids[stem] != job.name:
-            stem = str(PurePosixPath(job.name).with_suffix(""))
+        name = PurePosixPath(job.name)
+        stem = str(name.with_suffix("")) if job.name in self.path_ids else name.stem
         return stem if n == 1 else f"{stem}#{i + 1}"
 
     def add(self, job: Job, t: Transcript, call_id: str, n: int) -> None:
-        self.call_ids[call_id] = job.name
         row = _row_for(job, t, n)
         name_kind, name_date = metadata_from_filename(job.path)
         kind, kind_src = _first((row.kind if row else None, "manifest"), (t.meta.kind, "file"), (name_kind, "filename"))
         date, date_src = _first((row.date if row else None, "manifest"), (t.meta.date, "file"), (name_date, "filename"))
         title = (row.title if row else None) or t.meta.title
+        if self.redactor is not None:
+            title = self.redactor.maybe(title)
         names = {**t.meta.speaker_names, **(row.speakers if row else {})}
         call = Call(call_id=call_id, kind=kind, date=date, title=title, source_path=job.name, format=t.format)
         self.calls.append(
@@ -227,7 +294,7 @@ class _TableBuilder:
                     "team": person.team if person else None,
                     "start_s": _num(turn.start_s),
                     "end_s": _num(turn.end_s),
-                    "text": turn.text,
+                    "text": self.redactor(turn.text) if self.redactor is not None else turn.text,
                 }
             )
 
@@ -309,21 +376,3 @@ def _role(
 
 def _num(value: float | None) -> float:
     return math.nan if value is None else float(value)
-
-
-def _fill_summary(
-    summary: RunSummary, calls: pd.DataFrame, utt: pd.DataFrame, errors: pd.DataFrame, clf: FocusClassifier
-) -> None:
-    summary.calls = len(calls)
-    summary.utterances = len(utt)
-    summary.questions = int(utt["is_question"].sum())
-    summary.focus = {f.value: int((utt["focus"] == f.value).sum()) for f in FOCUS_ORDER}
-    questions = utt[utt["is_question"]]
-    summary.question_focus = {f.value: int((questions["focus"] == f.value).sum()) for f in FOCUS_ORDER}
-    unknown = utt[(utt["role"] == Role.UNKNOWN.value) & (utt["speaker"].str.strip() != "")]
-    summary.unknown_speakers = dict(Counter(unknown["speaker"].tolist()).most_common())
-    summary.calls_without_kind = calls.loc[calls["kind"].isna(), "call_id"].tolist()
-    summary.calls_without_date = calls.loc[calls["date"].isna(), "call_id"].tolist()
-    summary.errors = int((errors["level"] == "error").sum())
-    summary.warnings = int((errors["level"] == "warning").sum())
-    summary.model = f"{clf.name}@{clf.version}"

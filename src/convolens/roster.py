@@ -14,15 +14,16 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import RosterError
+from .errors import ConvolensError, RosterError
 from .model import Person, Role
 from .readers.base import decode_bytes
+from .readers.tabular import UNCLOSED_QUOTE, unclosed_quote_line
 
 REQUIRED = ("name", "role", "manager", "team")
 
@@ -43,7 +44,9 @@ _ROLE_WORDS = {
     "account manager": Role.REP,
 }
 
-_PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+# No \s* around it: the key's spaces are normalised at the end anyway, and a leading \s*
+# rescans a long run of spaces from every position in it (quadratic).
+_PARENS = re.compile(r"[(\[][^)\]]*[)\]]")
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -54,7 +57,12 @@ def name_key(name: str) -> str:
     """
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _PARENS.sub(" ", text)
+    # Only text up to the last closing bracket can hold a bracketed part. Searching just
+    # that keeps this linear: an opening bracket with no closer after it would otherwise be
+    # scanned to the end of the text once per such bracket ("((((...", quadratic).
+    close = max(text.rfind(")"), text.rfind("]"))
+    if close >= 0:
+        text = _PARENS.sub(" ", text[: close + 1]) + text[close + 1 :]
     if "@" in text:
         text = text.split("@", 1)[0]
     if text.count(",") == 1:
@@ -130,8 +138,15 @@ class Roster:
             data = path.read_bytes()
         except OSError as exc:
             raise RosterError(f"cannot read roster: {exc.strerror or exc}", path=path) from None
-        text, _ = decode_bytes(data, path)
-        return cls.from_rows(csv.DictReader(io.StringIO(text)), source=str(path))
+        try:
+            text, _ = decode_bytes(data, path)
+        except ConvolensError as exc:
+            # Empty or binary: still a roster problem, so callers that catch RosterError see it.
+            raise RosterError(exc.message, path=path, line=exc.line) from None
+        unclosed = unclosed_quote_line(text)
+        if unclosed is not None:
+            raise RosterError(UNCLOSED_QUOTE, path=path, line=unclosed)
+        return cls.from_rows(_csv_rows(csv.DictReader(io.StringIO(text)), path), source=str(path))
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, source: str = "<roster frame>") -> Roster:
@@ -177,6 +192,18 @@ class Roster:
             p = people[pid]
             people[pid] = Person(p.person_id, p.name, p.role, manager_id, p.team, p.email, p.aliases)
         return cls(people=people, source=source)
+
+
+def _csv_rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, object]]:
+    """Give the rows of a roster CSV; raise RosterError (not csv.Error) for malformed CSV."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise RosterError(f"bad CSV: {exc}", path=path, line=reader.reader.line_num) from None
+        yield row
 
 
 def _person_from_row(row: dict[str, str], source: str, line: int) -> Person:

@@ -56,6 +56,19 @@ def evaluate(
     the ``asr`` subset when ``style`` is given, question-detection F1 when
     ``is_question`` is given, and throughput in utterances per second.
     """
+    return evaluate_with_predictions(model, data, split=split)[0]
+
+
+def evaluate_with_predictions(
+    model: str | FocusClassifier, data: str | Path | pd.DataFrame, *, split: str | None = None
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Give :func:`evaluate`'s figures and the evaluated rows with what the classifier said about each.
+
+    The rows keep every column of ``data`` and gain ``predicted``,
+    ``p_revenue``, ``p_customer_impact``, ``p_other``, ``focus_score``,
+    ``predicted_question``, ``theme`` and ``evidence``: one pass of the
+    classifier gives both, so error analysis sees exactly what was scored.
+    """
     frame = load_corpus(data) if not isinstance(data, pd.DataFrame) else data
     if split is not None:
         frame = with_splits(frame)
@@ -85,7 +98,15 @@ def evaluate(
         asked = [r.is_question for r in results]
         report["question_f1"] = float(f1_score(truth, asked))
     report["utterances_per_second"] = len(texts) / seconds if seconds > 0 else float("inf")
-    return report
+    predictions = frame.reset_index(drop=True).assign(
+        predicted=pred,
+        **{f"p_{label}": probs[:, i] for i, label in enumerate(LABELS)},
+        focus_score=[r.focus_score for r in results],
+        predicted_question=[r.is_question for r in results],
+        theme=[r.theme for r in results],
+        evidence=[r.evidence for r in results],
+    )
+    return report, predictions
 
 
 def with_splits(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import convolens
@@ -17,66 +16,9 @@ from convolens.reports.coaching import (
     normalise,
     pick_reframe,
 )
-from convolens.reports.html import slope_text, write_html_report, write_manager_pages
+from convolens.reports.html import slope_text, write_manager_pages
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
-SAMPLE_CALL = "2026-09-10_one_on_one_marcus-webb_lena-novak.csv"
-PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def run(sample_run: Path) -> Path:
-    return sample_run
-
-
-@pytest.fixture(scope="module")
-def page(run: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    path = write_html_report(run, tmp_path_factory.mktemp("html") / "report.html")
-    return path, path.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Give the report of a one-call org whose transcript, roster and title carry markup."""
-    org = tmp_path_factory.mktemp("hostile-org")
-    (org / "calls").mkdir()
-    # A CSV transcript: its speaker column takes any text, so the payload really is a speaker.
-    calls = pd.read_csv(SAMPLES / "calls" / SAMPLE_CALL).head(2)  # small talk only: our question is the one quoted
-    calls["speaker"] = calls["speaker"].replace("Marcus Webb", PAYLOAD)
-    extra = {"call_id": calls["call_id"].iloc[0], "speaker": PAYLOAD, "start_s": 999.0, "end_s": 1001.0}
-    rows = [
-        {**extra, "text": f'When do they sign {PAYLOAD} " onmouseover="x this quarter?'},
-        {**extra, "speaker": "Lena Novak", "text": "End of the month, I hope."},
-        {**extra, "text": "What would success look like for their customers a year in?"},
-    ]
-    pd.concat([calls, pd.DataFrame(rows)], ignore_index=True).to_csv(org / "calls" / SAMPLE_CALL, index=False)
-    pd.DataFrame(
-        [
-            {"name": PAYLOAD, "role": "manager", "manager": "", "team": 'Team "East" <b>x</b>'},
-            {"name": "Lena Novak", "role": "rep", "manager": PAYLOAD, "team": 'Team "East" <b>x</b>'},
-        ]
-    ).to_csv(org / "roster.csv", index=False)
-    title = f'Weekly "1:1" " onmouseover="x {PAYLOAD}'
-    pd.DataFrame(
-        [
-            {
-                "path": f"calls/{SAMPLE_CALL}",
-                "call_id": "hostile-call",
-                "kind": "one_on_one",
-                "date": "2026-09-01",
-                "title": title,
-            }
-        ]
-    ).to_csv(org / "manifest.csv", index=False)
-    out = tmp_path_factory.mktemp("hostile-run")
-    result = convolens.score(org, out=out)
-    assert result.ok, result.errors.to_string()
-    utterances = pd.read_parquet(out / "utterances.parquet")
-    assert (utterances.loc[utterances["speaker"] == PAYLOAD, "role"] == "manager").all()
-    managers = convolens.report(out).summary
-    assert PAYLOAD in set(managers["name"]), "the hostile name must reach the report for the test to mean anything"
-    return write_html_report(out, out / "report.html").read_text(encoding="utf-8")
 
 
 def test_report_is_self_contained(page: tuple[Path, str]) -> None:
@@ -141,7 +83,7 @@ def test_hostile_text_is_escaped(hostile: str) -> None:
     tags = set(re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", hostile))
     allowed = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "nav", "a", "section", "span"}
     allowed |= {"table", "tr", "th", "td", "b", "i", "br", "blockquote", "footer", "svg", "text", "line", "circle"}
-    allowed |= {"rect", "polyline", "polygon"}
+    allowed |= {"rect", "polyline", "polygon", "div", "h4"}
     assert tags <= allowed, tags - allowed
 
 

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, Protocol, runtime_checkable
 
 from ..model import FOCUS_ORDER, Focus
+
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)
@@ -48,4 +52,38 @@ class FocusClassifier(Protocol):
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """Give one prediction per text, in order."""
+        ...
+
+
+class Sentence(NamedTuple):
+    """A sentence as the spaCy pipeline hands it to a classifier: tokens ``start:end`` of ``doc``."""
+
+    doc: Doc
+    start: int
+    end: int
+    #: the sentence's text, ``doc[start:end].text``.
+    text: str
+    #: the ``ORTH`` ids of the whole Doc's tokens, when the caller has read them already.
+    orths: Sequence[int] | None = None
+    #: whether the sentence begins and ends at whitespace or an edge of the Doc, so that its text
+    #: alone gets these same tokens (spaCy tokenises each whitespace-separated chunk on its own);
+    #: None when the caller does not know.
+    alone: bool | None = None
+
+
+@runtime_checkable
+class SentenceClassifier(FocusClassifier, Protocol):
+    """A classifier that can use the pipeline's tokens instead of re-reading each sentence's text.
+
+    ``predict_sentences`` gives what ``predict`` gives for the sentences' texts wherever a Doc's
+    tokens are the ones the text alone would get. ``tokenizer`` is the one that made the Docs, so
+    that a classifier which tokenises texts itself can tell whether that holds. Each sentence's
+    prediction must not depend on the other sentences of the call: :func:`convolens.nlp.analyse_turns`
+    relies on that to analyse a repeated turn once and to remember short ones.
+    """
+
+    def predict_sentences(
+        self, sentences: Sequence[Sentence], *, tokenizer: Tokenizer | None = None
+    ) -> list[Prediction]:
+        """Give one prediction per sentence, in order."""
         ...

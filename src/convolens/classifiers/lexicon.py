@@ -15,12 +15,19 @@ Scoring one text (a sentence, normally):
 6. a pattern after a subordinating word ("because", "so that", "when") is
    down-weighted, approximating LABELING's "the part that carries the main verb";
 7. class scores plus an ``other`` baseline go through a softmax.
+
+Phrases are matched by spaCy's ``PhraseMatcher``, token patterns by :mod:`.lexicon_match`
+(spaCy's ``Matcher`` where only it can order the matches), and the predictions of recent
+short texts are remembered (:mod:`.recent`). The module runs past the house's ~400 lines
+because the four ways to predict (texts, spans, sentences in their Doc, sentences as if
+alone) share the matching internals and read best side by side in one class.
 """
 
 from __future__ import annotations
 
 import math
 import os
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, cast
 
@@ -31,14 +38,21 @@ from spacy.vocab import Vocab
 
 from ..errors import ModelError
 from ..model import FOCUS_ORDER, Focus
-from .base import Prediction
+from .base import Prediction, Sentence
 from .lexicon_data import Entry, LexiconData, load_lexicon, write_lexicon
+from .lexicon_match import chunk_edges, compile_patterns, tokenizers_alike
+from .lexicon_tokenizer import bounded
+from .recent import RecentPredictions
 
 CODE_VERSION = "lexicon-1"
 _CLAUSE_BREAK = frozenset({",", ";", ":", ".", "!", "?", "but", "-", "--", "—", "–"})
 _FILLERS = frozenset({"so", "and", "but", "okay", "ok", "um", "uh", "well", "like", "yeah", "right", "now", "then"})
 _INVERTING_AUX = frozenset({"do", "does", "did", "is", "are", "was", "were", "can", "could", "will", "would", "should"})
 _Match = tuple[int, int, int]  # entry index, start, end (token offsets in the doc)
+_PATTERN, _BLOCK, _NEGATOR, _FRAME, _SUBORDINATOR = range(5)
+_KINDS = {"pattern": _PATTERN, "block": _BLOCK, "negator": _NEGATOR, "frame": _FRAME}
+#: a Doc's phrase matches, and its token-pattern matches as the fast matcher gives them (None: not used).
+_Parts = tuple[list[_Match], "list[tuple[int, int, int]] | None"]
 
 
 def _variants(phrase: str) -> set[str]:
@@ -74,12 +88,14 @@ class LexiconClassifier:
     def __init__(self, path: str | os.PathLike[str] | None = None, *, vocab: Vocab | None = None) -> None:
         self.path = path
         self._nlp = spacy.blank("en", vocab=vocab) if vocab is not None else spacy.blank("en")
+        self._nlp.tokenizer = bounded(self._nlp.tokenizer)  # linear on long runs without spaces
         self._load(load_lexicon(path))
 
     # -- state -----------------------------------------------------------------
     def _load(self, data: LexiconData) -> None:
         self.data_ = data
         self.entries_: list[Entry] = data.entries
+        self._kinds = [_KINDS.get(e.kind, _SUBORDINATOR) for e in self.entries_]
         scoring = data.scoring
         self._baseline = float(scoring["baseline"])
         self._sharpness = float(scoring["sharpness"])
@@ -94,6 +110,7 @@ class LexiconClassifier:
         self._phrases = PhraseMatcher(vocab, attr="NORM")
         self._tokens = Matcher(vocab, validate=True)
         self._key_to_entry: dict[int, int] = {}
+        token_patterns: list[tuple[int, list[dict[str, Any]]]] = []
         for idx, entry in enumerate(self.entries_):
             key = f"convolens_lex_{idx}"
             self._key_to_entry[vocab.strings.add(key)] = idx
@@ -101,10 +118,18 @@ class LexiconClassifier:
                 docs = [self._nlp.make_doc(v) for v in sorted(_variants(entry.phrase))]
                 self._phrases.add(key, docs)
             else:
+                pattern = [dict(t) for t in entry.tokens or ()]
                 try:
-                    self._tokens.add(key, [[dict(t) for t in entry.tokens or ()]])
+                    self._tokens.add(key, [pattern])
                 except Exception as err:  # spaCy raises several types for bad patterns
                     raise ModelError(f"bad token pattern: {err}", path=entry.path, line=entry.line) from err
+                token_patterns.append((vocab.strings[key], pattern))
+        # spaCy's Matcher stays the reference (and the fallback); see lexicon_match.
+        self._fast_tokens = compile_patterns(token_patterns)
+        self._has_tokens = bool(token_patterns)
+        self._nothing = self._prediction({}, [])
+        self._tokenizers: dict[int, tuple[Any, bool]] = {}
+        self._recent = RecentPredictions()
 
     @property
     def version(self) -> str:
@@ -128,8 +153,18 @@ class LexiconClassifier:
 
     # -- prediction --------------------------------------------------------------
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        """Give one prediction per text, each text scored as one unit."""
-        return [self._score(doc, 0, len(doc), self._match(doc)) for doc in cast(Any, self._nlp.tokenizer).pipe(texts)]
+        """Give one prediction per text, each text scored as one unit (recent short ones remembered)."""
+        found = self._recent.lookup(texts)
+        todo = [i for i, pred in enumerate(found) if pred is None]
+        fresh: list[tuple[str, Prediction]] = []
+        docs = cast(Any, self._nlp.tokenizer).pipe([texts[i] for i in todo])
+        for i, doc in zip(todo, docs, strict=True):
+            pred, tie_free = self._predict_range(doc, 0, len(doc), self._match_parts(doc), alone=True)
+            found[i] = pred
+            if tie_free:
+                fresh.append((texts[i], pred))
+        self._remember(fresh)
+        return cast(list[Prediction], found)
 
     def predict_spans(self, spans: Sequence[Span | Doc]) -> list[Prediction]:
         """Give one prediction per span, matching each underlying Doc only once."""
@@ -144,18 +179,156 @@ class LexiconClassifier:
             out.append(self._score(doc, start, end, matches))
         return out
 
+    def predict_sentences(self, sentences: Sequence[Sentence], *, tokenizer: Any = None) -> list[Prediction]:
+        """Give one prediction per sentence, matching each Doc only once (as :meth:`predict_spans`).
+
+        A sentence that tokenises alone as in its Doc (``Sentence.alone``, with ``tokenizer``
+        tokenising like this classifier's own) gets the remembered prediction of its text if there
+        is one. That is the same: the lexicon's matches inside a sentence do not depend on the
+        tokens around it, and only predictions whose token-pattern matches all have different
+        spans (so that their order, which can depend on the context, does not count) are remembered.
+        """
+        same = tokenizer is not None and self._tokenizes_alike(tokenizer)
+        texts = [s.text if same and s.alone else None for s in sentences]
+        found = self._recent.lookup(texts)
+        parts: dict[int, _Parts] = {}
+        fresh: list[tuple[str, Prediction]] = []
+        for i, sent in enumerate(sentences):
+            if found[i] is not None:
+                continue
+            doc = sent.doc
+            known = parts.get(id(doc))
+            if known is None:
+                known = parts[id(doc)] = self._match_parts(doc, sent.orths)
+            pred, tie_free = self._predict_range(doc, sent.start, sent.end, known, alone=False)
+            found[i] = pred
+            text = texts[i]
+            if text is not None and tie_free:
+                fresh.append((text, pred))
+        self._remember(fresh)
+        return cast(list[Prediction], found)
+
+    def predict_alone(self, sentences: Sequence[Sentence], *, tokenizer: Any = None) -> list[Prediction]:
+        """Give, per sentence, what :meth:`predict` gives for its text alone, reusing the Doc's tokens.
+
+        The Doc's tokens are used when ``tokenizer`` (the one that made the Docs) tokenises like
+        this classifier's own and the sentence begins and ends at whitespace or a Doc edge: spaCy
+        tokenises each whitespace-separated chunk on its own, so the text alone gets the same
+        tokens. Any other sentence is tokenised again.
+        """
+        same = tokenizer is not None and self._tokenizes_alike(tokenizer)
+        found = self._recent.lookup([s.text for s in sentences])
+        again: list[int] = []
+        parts: dict[int, _Parts] = {}
+        edges: dict[int, list[int]] = {}
+        fresh: list[tuple[str, Prediction]] = []
+        for i, sent in enumerate(sentences):
+            if found[i] is not None:
+                continue
+            doc, start, end = sent.doc, sent.start, sent.end
+            alone = sent.alone
+            if same and alone is None:
+                doc_edges = edges.get(id(doc))
+                if doc_edges is None:
+                    doc_edges = edges[id(doc)] = chunk_edges(doc)
+                alone = bool(doc_edges[start] and doc_edges[end])
+            if not (same and alone):
+                again.append(i)
+                continue
+            known = parts.get(id(doc))
+            if known is None:
+                known = parts[id(doc)] = self._match_parts(doc, sent.orths)
+            pred, tie_free = self._predict_range(doc, start, end, known, alone=True)
+            found[i] = pred
+            if tie_free:
+                fresh.append((sent.text, pred))
+        self._remember(fresh)
+        if again:
+            for i, pred in zip(again, self.predict([sentences[i].text for i in again]), strict=True):
+                found[i] = pred
+        return cast(list[Prediction], found)
+
+    def forget_recent(self) -> None:
+        """Forget the remembered predictions of recent texts."""
+        self._recent.clear()
+
+    def _remember(self, fresh: list[tuple[str, Prediction]]) -> None:
+        if fresh:
+            self._recent.remember([t for t, _ in fresh], [p for _, p in fresh])
+
+    def _tokenizes_alike(self, tokenizer: Any) -> bool:
+        """Say whether ``tokenizer`` makes the same tokens as this classifier's own (remembered)."""
+        known = self._tokenizers.get(id(tokenizer))
+        if known is not None and known[0] is tokenizer:
+            return known[1]
+        alike = tokenizers_alike(tokenizer, self._nlp.tokenizer)
+        if len(self._tokenizers) > 8:
+            self._tokenizers.clear()
+        self._tokenizers[id(tokenizer)] = (tokenizer, alike)
+        return alike
+
     def _match(self, doc: Doc) -> list[_Match]:
         """Give every lexicon match in a doc as (entry index, start, end), sorted by start."""
-        keys = self._key_to_entry
-        found = [(keys[m], s, e) for m, s, e in self._phrases(doc)]
-        if len(self._tokens):
-            found.extend((keys[m], s, e) for m, s, e in self._tokens(doc))
-        found.sort(key=lambda t: (t[1], t[2]))
+        found, tokens = self._match_parts(doc)
+        if self._has_tokens:
+            found.extend(self._tokens_within(doc, 0, len(doc), tokens, alone=False)[0])
+        found.sort(key=_span_order)
         return found
+
+    def _match_parts(self, doc: Doc, orths: Sequence[int] | None = None) -> _Parts:
+        """Give a doc's phrase matches and its token-pattern matches found fast (None: not found fast).
+
+        Both come sorted by span (the phrase matches stably, keeping the PhraseMatcher's order
+        among equal spans), so that a range's matches can be cut out by bisection.
+        """
+        keys = self._key_to_entry
+        phrases = [(keys[m], s, e) for m, s, e in self._phrases(doc)]
+        phrases.sort(key=_span_order)
+        fast = self._fast_tokens
+        tokens = fast.find(doc, orths) if fast is not None and self._has_tokens else None
+        if tokens:
+            tokens.sort(key=_span_order)
+        return phrases, tokens
+
+    def _predict_range(self, doc: Doc, start: int, end: int, parts: _Parts, *, alone: bool) -> tuple[Prediction, bool]:
+        """Give the prediction for tokens ``start:end`` and whether their token-pattern matches all differ in span.
+
+        ``alone`` orders tied token matches as for the tokens alone, otherwise as in the whole Doc.
+        """
+        phrases, tokens = parts
+        whole = start == 0 and end == len(doc)
+        found = list(phrases) if whole else _inside(phrases, start, end)
+        tie_free = True
+        if self._has_tokens:
+            inside, tie_free = self._tokens_within(doc, start, end, tokens, alone=alone)
+            found.extend(inside)
+        found.sort(key=_span_order)
+        return (self._score(doc, start, end, found) if found else self._nothing), tie_free
+
+    def _tokens_within(
+        self, doc: Doc, start: int, end: int, fast: list[tuple[int, int, int]] | None, *, alone: bool
+    ) -> tuple[list[_Match], bool]:
+        """Give the token-pattern matches inside ``start:end`` in spaCy's Matcher order, and whether none share a span.
+
+        The fast matches are used unless two of them share a span: only then does the order,
+        which decides which of the two the scoring keeps, need spaCy's Matcher, run on the
+        tokens alone (``alone``) or on the whole Doc as :meth:`predict_spans` does.
+        """
+        keys = self._key_to_entry
+        if fast is not None:
+            inside = [(keys[m], s, e) for m, s, e in _inside(fast, start, end)]
+            if len({(s, e) for _, s, e in inside}) == len(inside):
+                return inside, True
+        if start == 0 and end == len(doc):
+            return [(keys[m], s, e) for m, s, e in self._tokens(doc)], False
+        if alone:
+            return [(keys[m], s + start, e + start) for m, s, e in self._tokens(doc[start:end])], False
+        return [(keys[m], s, e) for m, s, e in self._tokens(doc) if s >= start and e <= end], False
 
     def _score(self, doc: Doc, start: int, end: int, matches: Iterable[_Match]) -> Prediction:
         """Give the prediction for tokens ``start:end`` of ``doc``."""
         entries = self.entries_
+        kinds = self._kinds
         patterns: list[_Match] = []
         blocks: list[_Match] = []
         negators: list[_Match] = []
@@ -165,19 +338,19 @@ class LexiconClassifier:
             idx, s, e = m
             if s < start or e > end:
                 continue
-            kind = entries[idx].kind
-            if kind == "pattern":
+            kind = kinds[idx]
+            if kind == _PATTERN:
                 patterns.append(m)
-            elif kind == "block":
+            elif kind == _BLOCK:
                 blocks.append(m)
-            elif kind == "negator":
+            elif kind == _NEGATOR:
                 negators.append(m)
-            elif kind == "frame":
+            elif kind == _FRAME:
                 frames.append(m)
             else:
                 subs.append(s)
         if not patterns:
-            return self._prediction({}, [])
+            return self._nothing
         notes: list[str] = []
         if blocks:
             # "no brainer", "not sure": a negator inside a blocked phrase negates nothing.
@@ -286,3 +459,18 @@ class LexiconClassifier:
             own = [(w, t) for (f, t), w in totals.items() if f == focus.value]
             theme = max(own)[1] if own else None
         return Prediction(focus=focus, score=probs[best], probs=probs, theme=theme, evidence="; ".join(notes))
+
+
+def _span_order(match: _Match) -> tuple[int, int]:
+    return match[1], match[2]
+
+
+def _inside(matches: list[_Match], start: int, end: int) -> list[_Match]:
+    """Give the matches, sorted by span, that lie within tokens ``start:end``."""
+    lo = bisect_left(matches, start, key=_start_of)
+    hi = bisect_left(matches, end, lo, key=_start_of)
+    return [m for m in matches[lo:hi] if m[2] <= end]
+
+
+def _start_of(match: _Match) -> int:
+    return match[1]

@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,11 +25,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from ..errors import ModelError
-from ..model import FOCUS_ORDER
+from ..model import FOCUS_ORDER, Focus
 from ..store import write_atomic, write_text_atomic
 from .artifacts import read_artifacts
-from .base import FocusClassifier, Prediction
-from .calibration import fit_temperature, label_indices, softmax, to_prediction
+from .base import FocusClassifier, Prediction, Sentence
+from .calibration import fit_temperature, label_indices, softmax
+from .linear_features import FastTfidf, fast_tfidf
+from .recent import RecentPredictions
 
 FORMAT = "convolens.linear.v1"
 _WORD = {
@@ -73,6 +75,8 @@ class LinearClassifier:
         self.info_: dict[str, Any] = {}
         self._version = "unfitted"
         self._word_names: np.ndarray | None = None
+        self._fast: tuple[FastTfidf | None, FastTfidf | None] | None = None
+        self._recent = RecentPredictions()
         if path is not None:
             self.from_disk(path)
 
@@ -87,12 +91,55 @@ class LinearClassifier:
         """Give one calibrated prediction per text, with the strongest n-grams as evidence."""
         if not texts:
             return []
-        X, lex = self._features(texts)
+        return self._predict_with(texts, self._lexicon_clf().predict(texts))
+
+    def predict_sentences(self, sentences: Sequence[Sentence], *, tokenizer: Any = None) -> list[Prediction]:
+        """Give what :meth:`predict` gives for the sentences' texts, scoring the lexicon on the Docs' tokens.
+
+        A prediction depends on the sentence's text alone, so those of recent short sentences
+        ("Yeah.", "Can you hear me?", ...) are remembered and not computed again.
+        """
+        if not sentences:
+            return []
+        found = self._recent.lookup([s.text for s in sentences])
+        todo = [s for s, pred in zip(sentences, found, strict=True) if pred is None]
+        if todo:
+            texts = [s.text for s in todo]
+            lexicon = self._lexicon_clf()
+            alone = getattr(lexicon, "predict_alone", None)
+            lex: list[Prediction] = alone(todo, tokenizer=tokenizer) if callable(alone) else lexicon.predict(texts)
+            preds = self._predict_with(texts, lex)
+            self._recent.remember(texts, preds)
+            fresh = iter(preds)
+            found = [pred if pred is not None else next(fresh) for pred in found]
+        return cast(list[Prediction], found)
+
+    def _predict_with(self, texts: Sequence[str], lex: list[Prediction]) -> list[Prediction]:
+        """Give the predictions for texts whose lexicon predictions are known."""
+        assert self.coef_ is not None
+        X = self._matrix(texts, lex)
         probs = self._proba(X)
-        return [
-            to_prediction(p, lex[i], self._evidence(X.getrow(i), int(np.argmax(p)), lex[i]))
-            for i, p in enumerate(probs)
-        ]
+        best = probs.argmax(axis=1)
+        indptr, indices = X.indptr, X.indices
+        # Every feature's contribution to its row's best class, negated, for the whole batch at once;
+        # each row's slice holds the same numbers _evidence used to compute row by row.
+        rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
+        negated = -(X.data * self.coef_[best[rows], indices])
+        bounds, ks, rows_p = indptr.tolist(), best.tolist(), probs.tolist()
+        out = []
+        for i, p in enumerate(rows_p):
+            lo, hi = bounds[i], bounds[i + 1]
+            top = np.argsort(negated[lo:hi])[:6] + lo
+            evidence = self._evidence(negated[top].tolist(), indices[top].tolist(), ks[i], lex[i])
+            out.append(_to_prediction(p, ks[i], lex[i], evidence))
+        return out
+
+    def forget_recent(self) -> None:
+        """Forget the remembered predictions of recent sentences (see :meth:`predict_sentences`), the lexicon's too."""
+        self._recent.clear()
+        forget = getattr(self._lexicon, "forget_recent", None)
+        if callable(forget):
+            forget()
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Give calibrated probabilities, one row per text, columns in FOCUS_ORDER."""
@@ -116,6 +163,8 @@ class LinearClassifier:
         self.word_.fit(texts)
         self.char_.fit(texts)
         self._word_names = None
+        self._fast = None
+        self._recent.clear()
         X, _ = self._features(texts)
         model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
         model.fit(X, y)
@@ -169,6 +218,8 @@ class LinearClassifier:
         self.word_ = _vectoriser(_WORD, meta["word_vocabulary"], tensors["word_idf"], folder)
         self._word_names = np.array(meta["word_vocabulary"], dtype=object)
         self.char_ = _vectoriser(_CHAR, meta["char_vocabulary"], tensors["char_idf"], folder)
+        self._fast = None
+        self._recent.clear()
         self.coef_, self.intercept_ = tensors["coef"], tensors["intercept"]
         n_features = len(meta["word_vocabulary"]) + len(meta["char_vocabulary"]) + len(FOCUS_ORDER)
         if self.coef_.shape != (len(FOCUS_ORDER), n_features) or self.intercept_.shape != (len(FOCUS_ORDER),):
@@ -200,12 +251,21 @@ class LinearClassifier:
         return self._lexicon
 
     def _features(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, list[Prediction]]:
+        lex = self._lexicon_clf().predict(texts)
+        return self._matrix(texts, lex), lex
+
+    def _matrix(self, texts: Sequence[str], lex: Sequence[Prediction]) -> sp.csr_matrix:
+        """Give the feature matrix: word and character TF-IDF, then the lexicon's probabilities."""
         if self.word_ is None or self.char_ is None:
             raise ModelError("the linear model is not fitted; call fit() or load one")
-        lex = self._lexicon_clf().predict(texts)
+        if self._fast is None:
+            self._fast = (fast_tfidf(self.word_), fast_tfidf(self.char_))
+        fast_word, fast_char = self._fast
+        word = fast_word.transform(texts) if fast_word is not None else self.word_.transform(texts)
+        char = fast_char.transform(texts) if fast_char is not None else self.char_.transform(texts)
         dense = sp.csr_matrix(np.array([p.probs for p in lex], dtype=np.float64) * LEXICON_SCALE)
-        X = sp.hstack([self.word_.transform(texts), self.char_.transform(texts), dense], format="csr")
-        return X, lex
+        X: sp.csr_matrix = sp.hstack([word, char, dense], format="csr")
+        return X
 
     def _logits(self, X: sp.csr_matrix) -> np.ndarray:
         self._require_fitted()
@@ -216,15 +276,19 @@ class LinearClassifier:
     def _proba(self, X: sp.csr_matrix) -> np.ndarray:
         return softmax(self._logits(X) / self.temperature_)
 
-    def _evidence(self, row: sp.csr_matrix, k: int, lex: Prediction) -> str:
-        assert self.word_ is not None and self.char_ is not None and self.coef_ is not None
+    def _evidence(self, negated: list[float], columns: list[int], k: int, lex: Prediction) -> str:
+        """Give the evidence for one row from its strongest features for class ``k``.
+
+        ``negated`` are the six strongest contributions, negated, in ``np.argsort`` order, and
+        ``columns`` their feature columns; up to three positive word n-grams among them are shown.
+        """
+        assert self.word_ is not None
         n_word = len(self.word_.vocabulary_)
-        contrib = row.data * self.coef_[k, row.indices]
-        top = [j for j in np.argsort(-contrib)[:6] if contrib[j] > 0 and row.indices[j] < n_word][:3]
+        top = [j for j in range(len(columns)) if negated[j] < 0 and columns[j] < n_word][:3]
         if self._word_names is None:
             self._word_names = self.word_.get_feature_names_out()
         words = self._word_names
-        parts = [f'"{words[row.indices[j]]}"({contrib[j]:+.2f})' for j in top]
+        parts = [f'"{words[columns[j]]}"({-negated[j]:+.2f})' for j in top]
         text = f"linear:{FOCUS_ORDER[k].value} " + (", ".join(parts) if parts else "(character patterns)")
         return f"{text}; lexicon: {lex.evidence}" if lex.evidence else text
 
@@ -233,6 +297,14 @@ class LinearClassifier:
         digest = hashlib.sha256(self.coef_.tobytes())
         digest.update(json.dumps([self.temperature_, self.C, self.min_df, self._lexicon_clf().version]).encode())
         return digest.hexdigest()[:16]
+
+
+def _to_prediction(probs: list[float], k: int, lexicon: Prediction, evidence: str) -> Prediction:
+    """Give what :func:`~convolens.classifiers.calibration.to_prediction` gives for a row already
+    turned into floats, whose best class (``np.argmax``) is ``k``."""
+    focus = FOCUS_ORDER[k]
+    theme = lexicon.theme if lexicon.focus is focus and focus is not Focus.OTHER else None
+    return Prediction(focus=focus, score=probs[k], probs=(probs[0], probs[1], probs[2]), theme=theme, evidence=evidence)
 
 
 def _vocab_list(vec: TfidfVectorizer) -> list[str]:

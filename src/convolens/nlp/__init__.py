@@ -8,7 +8,16 @@ True
 from __future__ import annotations
 
 from .components import FocusComponent, QuestionDetector, Sentencizer, register_extensions
-from .pipeline import TurnAnalysis, analyse_turns, clear_cache, default_nlp, make_nlp, nlp_for, turn_analysis
+from .pipeline import (
+    TurnAnalysis,
+    analyse_turns,
+    clear_cache,
+    clear_turn_cache,
+    default_nlp,
+    make_nlp,
+    nlp_for,
+    turn_analysis,
+)
 from .questions import question_cue
 from .sentences import sentence_starts
 from .turn import TurnDecision, decide_turn
@@ -21,6 +30,7 @@ __all__ = [
     "TurnDecision",
     "analyse_turns",
     "clear_cache",
+    "clear_turn_cache",
     "decide_turn",
     "default_nlp",
     "make_nlp",

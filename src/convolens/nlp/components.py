@@ -15,20 +15,23 @@ quickly and must not build a pipeline at import time.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from ..classifiers import get_classifier
-from ..classifiers.base import FocusClassifier, Prediction
+from ..classifiers.base import FocusClassifier, Prediction, Sentence
 from .questions import question_cue
 from .sentences import sentence_starts
+from .tokens import doc_tokens, name_flags
 from .turn import decide_turn
-from .words import normalise_all
 
 _DOC_ATTRS: dict[str, Any] = {
     "is_question": False,
@@ -53,11 +56,30 @@ def register_extensions() -> None:
 
 
 def token_words(doc: Doc | Span) -> tuple[list[str], list[bool]]:
-    """Give the normalised words of a Doc or Span and which of them look like proper names."""
-    words = normalise_all(t.norm_ if not t.is_space else ("\n" if "\n" in t.text else "") for t in doc)
-    mixed = not doc.text.islower()
-    names = [mixed and t.is_title and t.i > 0 and not t.is_sent_start for t in doc] if mixed else [False] * len(words)
-    return words, names
+    """Give the normalised words of a Doc or Span and which of them look like proper names.
+
+    A name is a capitalised token that does not start a sentence (see :mod:`convolens.nlp.tokens`).
+    """
+    whole = doc if isinstance(doc, Doc) else doc.doc
+    tokens = doc_tokens(whole, sent_starts=True)
+    names = name_flags(tokens.titles, tokens.sent_starts or ())
+    if isinstance(doc, Span):
+        return tokens.words[doc.start : doc.end], names[doc.start : doc.end]
+    return tokens.words, names
+
+
+def classify_sentences(clf: FocusClassifier, sentences: Sequence[Sentence], tokenizer: Any) -> list[Prediction]:
+    """Give the classifier's prediction for each sentence, by the most direct method it has.
+
+    ``tokenizer`` made the sentences' Docs; see :class:`convolens.classifiers.base.SentenceClassifier`.
+    """
+    by_sentences = getattr(clf, "predict_sentences", None)
+    if callable(by_sentences):
+        return cast(list[Prediction], by_sentences(sentences, tokenizer=tokenizer))
+    by_spans = getattr(clf, "predict_spans", None)
+    if callable(by_spans):
+        return cast(list[Prediction], by_spans([s.doc[s.start : s.end] for s in sentences]))
+    return clf.predict([s.text for s in sentences])
 
 
 class Sentencizer:
@@ -72,8 +94,12 @@ class Sentencizer:
             return doc
         words, _ = token_words(doc)
         # Casing is not used for names here: the sentence starts are what we are computing.
-        for token, start in zip(doc, sentence_starts(words, None, split_asr=self.split_asr), strict=True):
-            token.is_sent_start = start
+        starts = sentence_starts(words, None, split_asr=self.split_asr)
+        # One array write rather than ``token.is_sent_start = ...`` per token: that setter checks
+        # the whole Doc for a parse every time, so a 20,000-token turn took seconds (quadratic).
+        # spaCy stores "starts a sentence" as 1 and "does not" as -1 (as uint64).
+        values = numpy.array([1 if start else -1 for start in starts], dtype=numpy.int64)
+        doc.from_array([SENT_START], cast(Any, values.astype(numpy.uint64).reshape(-1, 1)))
         return doc
 
 
@@ -107,12 +133,22 @@ class FocusComponent:
     to the classifier in one call.
     """
 
-    def __init__(self, name: str = "convolens_focus", *, classifier: str = "lexicon", lexicon_path: str | None = None):
+    def __init__(
+        self,
+        name: str = "convolens_focus",
+        *,
+        classifier: str = "lexicon",
+        lexicon_path: str | None = None,
+        nlp: Language | None = None,
+    ):
         self.name = name
         self.classifier_name = classifier
         self.lexicon_path = lexicon_path
         self._classifier: FocusClassifier | None = None
         self._empty: Prediction | None = None
+        # The pipeline's tokenizer tells a classifier whether the Docs' tokens are its own (weak:
+        # the pipeline owns this component, not the other way round).
+        self._nlp = weakref.ref(nlp) if nlp is not None else None
 
     @property
     def classifier(self) -> FocusClassifier:
@@ -128,6 +164,22 @@ class FocusComponent:
         self.classifier_name = value.name
         self._empty = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A weak reference cannot be pickled; a copy in another process just re-tokenises.
+        return {**self.__dict__, "_nlp": None}
+
+    @property
+    def tokenizer(self) -> Any:
+        """Give the tokenizer of the pipeline this component was made for (None if unknown)."""
+        nlp = self._nlp() if self._nlp is not None else None
+        return nlp.tokenizer if nlp is not None else None
+
+    def empty_prediction(self) -> Prediction:
+        """Give the prediction for a turn with no sentences (the classifier's for an empty text)."""
+        if self._empty is None:
+            self._empty = self.classifier.predict([""])[0]
+        return self._empty
+
     def __call__(self, doc: Doc) -> Doc:
         self._process([doc])
         return doc
@@ -140,12 +192,8 @@ class FocusComponent:
             yield from docs
 
     def _predict(self, spans: Sequence[Span]) -> list[Prediction]:
-        clf = self.classifier
-        by_spans = getattr(clf, "predict_spans", None)
-        if callable(by_spans):
-            result: list[Prediction] = by_spans(spans)
-            return result
-        return clf.predict([s.text for s in spans])
+        sentences = [Sentence(s.doc, s.start, s.end, s.text) for s in spans]
+        return classify_sentences(self.classifier, sentences, self.tokenizer)
 
     def _process(self, docs: list[Doc]) -> None:
         per_doc = [list(doc.sents) if len(doc) else [] for doc in docs]
@@ -160,9 +208,7 @@ class FocusComponent:
                 _set_prediction(sent, pred)
             decision = decide_turn(mine, questions)
             if decision is None:
-                if self._empty is None:
-                    self._empty = self.classifier.predict([""])[0]
-                _set_prediction(doc, self._empty)
+                _set_prediction(doc, self.empty_prediction())
                 doc._.question_text = None
                 continue
             _set_prediction(doc, decision.prediction)
@@ -228,7 +274,7 @@ def make_question_detector(nlp: Language, name: str) -> QuestionDetector:
 def make_focus_component(nlp: Language, name: str, classifier: str, lexicon_path: str | None) -> FocusComponent:
     """Give the focus component using the registered classifier ``classifier``."""
     register_extensions()
-    return FocusComponent(name, classifier=classifier, lexicon_path=lexicon_path)
+    return FocusComponent(name, classifier=classifier, lexicon_path=lexicon_path, nlp=nlp)
 
 
 register_extensions()
@@ -237,6 +283,7 @@ __all__ = [
     "FocusComponent",
     "QuestionDetector",
     "Sentencizer",
+    "classify_sentences",
     "make_focus_component",
     "make_question_detector",
     "make_sentencizer",

@@ -5,22 +5,38 @@
 :class:`TurnAnalysis` each. The default pipeline is built once per classifier
 name and cached, since the lead pipeline calls :func:`analyse_turns` for every
 utterance of a run.
+
+For the pipeline :func:`make_nlp` builds on a blank base, :func:`analyse_turns` does not
+go through ``nlp.pipe``: it tokenises with the pipeline's tokenizer and runs the same rules
+and the same classifier call itself, without setting extension attributes it would only read
+back, and it remembers the analyses of short turns ("yeah", "mm-hmm", "got it") by their exact
+text. The results are those ``nlp.pipe`` gives (see tests/nlp/test_fast_path.py and the
+"Speed" section of docs/nlp.md).
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any, cast
 
 import spacy
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..classifiers.base import FocusClassifier
+from ..classifiers.base import FocusClassifier, Prediction, Sentence, SentenceClassifier
+from ..classifiers.lexicon_tokenizer import bounded
 from ..model import Focus
-from .components import FocusComponent, register_extensions
+from .components import FocusComponent, QuestionDetector, Sentencizer, classify_sentences, register_extensions
+from .questions import question_cue
+from .sentences import sentence_starts
+from .tokens import doc_tokens, name_flags, sentence_texts
+from .turn import decide_turn
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,8 @@ def make_nlp(
     """
     register_extensions()
     nlp = spacy.load(base) if base else spacy.blank("en")
+    # Long runs without spaces ("??????...", emoji) made spaCy's tokenizer quadratic.
+    nlp.tokenizer = bounded(nlp.tokenizer)
     # A saved convolens pipeline used as the base already has our components.
     if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("convolens_sentencizer")):
         nlp.add_pipe("convolens_sentencizer", first=True)
@@ -119,10 +137,11 @@ def nlp_for(classifier: FocusClassifier) -> Language:
 
 
 def clear_cache() -> None:
-    """Forget the cached pipelines (after editing the lexicon, say)."""
+    """Forget the cached pipelines and remembered turns (after editing the lexicon, say)."""
     with _CACHE_LOCK:
         _CACHE.clear()
         _OBJECT_CACHE.clear()
+    clear_turn_cache()
 
 
 def turn_analysis(doc: Doc) -> TurnAnalysis:
@@ -169,4 +188,201 @@ def analyse_turns(
         raise TypeError(f"texts[{bad}] is {type(texts[bad]).__name__}, not str")
     if nlp is None:
         nlp = default_nlp(classifier) if isinstance(classifier, str) else nlp_for(classifier)
-    return [turn_analysis(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+    parts = _convolens_parts(nlp)
+    if parts is None:
+        return [turn_analysis(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+    sentencizer, focus = parts
+    key = (id(nlp.tokenizer), id(focus.classifier), focus.classifier.version, sentencizer.split_asr)
+    cache = _turn_cache(nlp, key)
+    if not isinstance(focus.classifier, SentenceClassifier):
+        # Its predictions may depend on what else is in the batch (a network quantised on the fly):
+        # keep the batches nlp.pipe would make, and remember nothing of its answers.
+        return _analyse_texts(nlp, texts, sentencizer, focus, batch_size, cache.questions)
+    results: list[TurnAnalysis | None] = cache.lookup(texts)
+    # Each text not remembered is analysed once, however often it occurs.
+    todo: dict[str, list[int]] = {}
+    for i, found in enumerate(results):
+        if found is None:
+            todo.setdefault(texts[i], []).append(i)
+    if todo:
+        unique = list(todo)
+        analysed = _analyse_texts(nlp, unique, sentencizer, focus, batch_size, cache.questions)
+        for text, analysis in zip(unique, analysed, strict=True):
+            for i in todo[text]:
+                results[i] = analysis
+        cache.remember(unique, analysed)
+    return cast(list[TurnAnalysis], results)
+
+
+# -- the direct path ----------------------------------------------------------------
+
+_PIPES = ["convolens_sentencizer", "convolens_questions", "convolens_focus"]
+_PIPE_TYPES = (Sentencizer, QuestionDetector, FocusComponent)
+
+
+def _convolens_parts(nlp: Language) -> tuple[Sentencizer, FocusComponent] | None:
+    """Give the sentencizer and focus component of a pipeline that is exactly the convolens one.
+
+    Anything else (a base with a parser, an added or subclassed component, a Language that makes
+    Docs its own way) gives None, and :func:`analyse_turns` runs ``nlp.pipe`` as it is.
+    """
+    if nlp.pipe_names != _PIPES or type(nlp).make_doc is not Language.make_doc:
+        return None
+    pipes = [nlp.get_pipe(name) for name in _PIPES]
+    if any(type(pipe) is not kind for pipe, kind in zip(pipes, _PIPE_TYPES, strict=True)):
+        return None
+    sentencizer, _, focus = pipes
+    assert isinstance(sentencizer, Sentencizer) and isinstance(focus, FocusComponent)
+    return sentencizer, focus
+
+
+def _analyse_texts(
+    nlp: Language,
+    texts: Sequence[str],
+    sentencizer: Sentencizer,
+    focus: FocusComponent,
+    batch_size: int,
+    questions: dict[str, bool],
+) -> list[TurnAnalysis]:
+    """Give what ``turn_analysis`` gives for each Doc of ``nlp.pipe(texts)``, computed directly.
+
+    The steps are those of the three components: the sentencizer's ``sentence_starts``, the
+    question detector's ``question_cue`` per sentence, one classifier call per batch of texts
+    and the turn rule, on words read once per Doc (:func:`convolens.nlp.tokens.doc_tokens`).
+    ``questions`` remembers, by text, whether sentences that tokenise alone as in their Doc ask:
+    their words, and so the rules' answer, are then those of the text.
+    """
+    tokenizer: Any = nlp.tokenizer
+    clf = focus.classifier
+    split_asr = sentencizer.split_asr
+    out: list[TurnAnalysis] = []
+    for lo in range(0, len(texts), batch_size):
+        batch = texts[lo : lo + batch_size]
+        for text in batch:
+            if len(text) > nlp.max_length:  # as Language.make_doc checks
+                raise ValueError(Errors.E088.format(length=len(text), max_length=nlp.max_length))
+        sentences: list[Sentence] = []
+        asked_per_doc: list[list[bool]] = []
+        for text, doc in zip(batch, tokenizer.pipe(batch), strict=True):
+            tokens = doc_tokens(doc)
+            words = tokens.words
+            asked: list[bool] = []
+            if words:
+                starts = sentence_starts(words, None, split_asr=split_asr)
+                names = name_flags(tokens.titles, starts)
+                bounds = [i for i, start in enumerate(starts) if start]
+                bounds.append(len(words))
+                orths = tokens.orths
+                sent_texts, alone = sentence_texts(doc, text, tokens.spaces, bounds)
+                for (a, b), sent_text, by_itself in zip(pairwise(bounds), sent_texts, alone, strict=True):
+                    is_question = questions.get(sent_text) if by_itself else None
+                    if is_question is None:
+                        is_question = question_cue(words[a:b], names[a:b]) is not None
+                        if by_itself and len(sent_text) <= CACHE_TEXT_CHARS:
+                            if len(questions) >= CACHE_TURNS:
+                                questions.clear()
+                            questions[sent_text] = is_question
+                    asked.append(is_question)
+                    sentences.append(Sentence(doc, a, b, sent_text, orths, by_itself))
+            asked_per_doc.append(asked)
+        preds = classify_sentences(clf, sentences, tokenizer) if sentences else []
+        pos = 0
+        for asked in asked_per_doc:
+            mine = preds[pos : pos + len(asked)]
+            decision = decide_turn(mine, asked)
+            if decision is None:
+                out.append(_analysis(focus.empty_prediction(), False, None, 0, 0))
+            else:
+                question = sentences[pos + decision.index].text if decision.by_question else None
+                out.append(_analysis(decision.prediction, any(asked), question, len(asked), sum(asked)))
+            pos += len(asked)
+    return out
+
+
+def _analysis(pred: Prediction, is_question: bool, question: str | None, n_sents: int, n_asked: int) -> TurnAnalysis:
+    probs = pred.probs
+    return TurnAnalysis(
+        is_question=is_question,
+        focus=Focus(pred.focus),
+        focus_score=float(pred.score),
+        probs=(float(probs[0]), float(probs[1]), float(probs[2])),
+        theme=pred.theme,
+        evidence=pred.evidence or "",
+        question_text=question,
+        n_sentences=n_sents,
+        n_questions=n_asked,
+    )
+
+
+# -- remembered short turns ------------------------------------------------------------
+
+#: turns up to this many characters are remembered: back-channels and short answers recur, long turns do not.
+CACHE_TEXT_CHARS = 120
+#: at most this many turns are remembered per pipeline (a few MB), least recently used dropped first.
+CACHE_TURNS = 20_000
+
+
+class _TurnCache:
+    """Analyses of short turns by exact text, for one pipeline and one classifier state."""
+
+    def __init__(self) -> None:
+        self.key: Hashable = None
+        self.entries: OrderedDict[str, TurnAnalysis] = OrderedDict()
+        #: whether a sentence asks, by its text (see _analyse_texts); emptied when full.
+        self.questions: dict[str, bool] = {}
+        self.lock = threading.Lock()
+
+    def lookup(self, texts: Sequence[str]) -> list[TurnAnalysis | None]:
+        """Give the remembered analysis of each text, None where there is none."""
+        entries = self.entries
+        with self.lock:
+            found = [entries.get(t) for t in texts]
+            for text, hit in zip(texts, found, strict=True):
+                if hit is not None:
+                    entries.move_to_end(text)
+        return found
+
+    def remember(self, texts: Sequence[str], analyses: Sequence[TurnAnalysis]) -> None:
+        """Remember the analyses of the short ones among ``texts``."""
+        entries = self.entries
+        with self.lock:
+            for text, analysis in zip(texts, analyses, strict=True):
+                if len(text) <= CACHE_TEXT_CHARS:
+                    entries[text] = analysis
+            while len(entries) > CACHE_TURNS:
+                entries.popitem(last=False)
+
+
+_TURN_CACHES: weakref.WeakKeyDictionary[Language, _TurnCache] = weakref.WeakKeyDictionary()
+
+
+def _turn_cache(nlp: Language, key: Hashable) -> _TurnCache:
+    """Give the turn cache of ``nlp``, emptied when ``key`` (classifier, version, settings) changed."""
+    with _CACHE_LOCK:
+        cache = _TURN_CACHES.get(nlp)
+        if cache is None:
+            cache = _TURN_CACHES[nlp] = _TurnCache()
+    with cache.lock:
+        if cache.key != key:
+            cache.entries.clear()
+            cache.questions.clear()
+            cache.key = key
+    return cache
+
+
+def clear_turn_cache() -> None:
+    """Forget what every pipeline remembers of recent turns and sentences (the pipelines stay built).
+
+    That is the turn analyses kept here and the predictions a classifier keeps itself (its
+    ``forget_recent``, as the linear model has).
+    """
+    with _CACHE_LOCK:
+        known = list(_TURN_CACHES.items())
+    for nlp, cache in known:
+        with cache.lock:
+            cache.entries.clear()
+            cache.questions.clear()
+        parts = _convolens_parts(nlp)
+        forget = getattr(parts[1].classifier, "forget_recent", None) if parts is not None else None
+        if callable(forget):
+            forget()

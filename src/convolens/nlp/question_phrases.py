@@ -36,7 +36,7 @@ def longest_at(index: PhraseIndex, words: Sequence[str], i: int) -> tuple[str, .
 
 def match_at(index: PhraseIndex, words: Sequence[str], i: int) -> bool:
     """Say whether one of the indexed phrases starts at position ``i``."""
-    return bool(longest_at(index, words, i))
+    return words[i] in index and bool(longest_at(index, words, i))
 
 
 _ASK_WORDS = ("what", "how", "if", "whether", "who", "when", "why", "where", "which")

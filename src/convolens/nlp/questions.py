@@ -67,6 +67,9 @@ _ARE_NEXT = word_set(
     " also even just thinking seeing talking looking"
 )
 _HAVE_NEXT = word_set("got gotten had heard done thought ever already met made found sent told brought run read")
+#: the words at which a rule of question_cue's scan can fire: a request phrase's first word or a
+#: word _later_clause looks at (every branch of it needs one of these); other tokens are skipped.
+_SCAN_WORDS = frozenset(ANYWHERE) | _CLAUSE_PUNCT | MARKERS | AUX_OPEN | WH | _MID_AUX | {"or"}
 
 
 def _mid_aux(words: Sequence[str], i: int) -> bool:
@@ -213,7 +216,7 @@ def _tag_question(words: Sequence[str], first: int) -> str | None:
     if end >= 3 and words[end - 2] == "not" and words[end - 3] in AUX_OPEN and last in MID_SUBJECTS:
         return "req:tag-negative"
     for k in range(max(0, end - 5), end):
-        phrase = longest_at(TAIL_PHRASES, words, k)
+        phrase = longest_at(TAIL_PHRASES, words, k) if words[k] in TAIL_PHRASES else ()
         if phrase and k + len(phrase) == end:
             return "req:tag-phrase"
     return None
@@ -258,7 +261,8 @@ def question_cue(words: Sequence[str], names: Sequence[bool] | None = None) -> s
     kind = clause_start_kind(words, names, first)
     if kind is not None and (not strict or not kind.startswith(("weak", "drop"))):
         return kind
-    for i in range(n):
+    scan = _SCAN_WORDS
+    for i in [i for i, w in enumerate(words) if w in scan]:
         w = words[i]
         if (
             match_at(ANYWHERE, words, i)

@@ -19,11 +19,16 @@ they belong to.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from .question_clauses import clause_start_kind, skip_fillers
 from .words import AUX_OPEN, CLOSERS, MARKERS, SENTENCE_END, SUBJECT_PRONOUNS, WH, ack_run
 
 _NEW_THOUGHT = frozenset({"so", "but", "okay", "alright", "anyway", "anyways"})
+#: a token can start a sentence only after one of these or, in an unpunctuated run, when it is
+#: one of _ASR_OPENERS (see _asr_split); other tokens are not looked at.
+_BREAKS = SENTENCE_END | CLOSERS | {"", "\n"}
+_ASR_OPENERS = MARKERS | AUX_OPEN | WH
 _RELATIVE_WH = frozenset({"which", "who", "whom", "whose"})
 _NO_SPLIT_AFTER = WH | {"and", "or", "but", "so", "to", "the", "a", "an", "of", "if", "than", "as"}
 
@@ -69,7 +74,10 @@ def sentence_starts(words: Sequence[str], names: Sequence[bool] | None = None, *
         names = [False] * n
     starts[0] = True
     cur = 0
-    for i in range(1, n):
+    openers = _ASR_OPENERS if split_asr else frozenset()
+    breaks = _BREAKS
+    candidates = [i for i, (p, w) in enumerate(pairwise(words), 1) if p in breaks or w in openers]
+    for i in candidates:
         prev = words[i - 1]
         w = words[i]
         if w in CLOSERS or w in SENTENCE_END or w == "" or w == "\n":

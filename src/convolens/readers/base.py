@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol
 
-from ..errors import EmptyInputError, InputFormatError
+from ..errors import EmptyInputError, InputFormatError, MissingInputError
 from ..model import Problem, Transcript, Turn
 
 #: How much of a file ``detect`` gets to look at.
@@ -48,7 +48,7 @@ class Source:
     def __init__(self, path: Path, name: str | None = None, data: bytes | None = None):
         self.path = path
         self.name = name if name is not None else str(path)
-        self.data = path.read_bytes() if data is None else data
+        self.data = _read_bytes(path, self.name) if data is None else data
         self._decoded: tuple[str, str] | None = None
 
     def _decode(self) -> tuple[str, str]:
@@ -63,7 +63,7 @@ class Source:
 
     @property
     def encoding(self) -> str:
-        """The encoding the text was decoded with (``utf-8``, ``utf-16-le-bom``, ``cp1252``...)."""
+        """The encoding the text was decoded with (``utf-8``, ``utf-16-le-bom``, ``cp1252``, ``utf-8+cp1252``...)."""
         return self._decode()[1]
 
     @property
@@ -93,6 +93,18 @@ class Reader(Protocol):
     def parse(self, source: Source, options: ReadOptions) -> Iterator[Transcript]:
         """Yield one Transcript per call in the file; raise InputFormatError when it cannot."""
         ...
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    """Give a file's bytes; raise a one-line ConvolensError when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise MissingInputError("no such file", path=name) from None
+    except (OSError, ValueError) as exc:
+        # A folder, a permission problem, a NUL in the name: say so instead of a traceback.
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputFormatError(f"cannot read the file: {reason}", path=name) from None
 
 
 # --- decoding -----------------------------------------------------------------
@@ -141,16 +153,46 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
             try:
                 text, encoding = data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError:
-                try:
-                    text, encoding = data.decode("cp1252"), "cp1252"
-                except UnicodeDecodeError:
-                    text, encoding = data.decode("latin-1"), "latin-1"
+                text, encoding = _decode_legacy(data)
+    # NUL carries nothing in a text file; dropped before the binary test, a transcript padded
+    # with NULs (a crashed or preallocated write) is read rather than refused as binary.
+    text = text.replace("\x00", "")
     if _looks_binary(text):
         raise InputFormatError("file looks binary, not text (control bytes found)", path=path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise EmptyInputError("file holds only whitespace", path=path)
     return text, encoding
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    """Give ``(text, encoding)`` for bytes that are not UTF-8 as a whole: Windows-1252 or Latin-1.
+
+    Decided line by line: a file pieced together from a UTF-8 export and lines typed on an
+    older Windows tool has both, and decoding it all as Windows-1252 would garble every
+    accented name in the UTF-8 part ("María" as "MarÃ­a"), so no roster would match it.
+    Non-ASCII lines that are valid UTF-8 stay UTF-8; the encoding then reads ``utf-8+cp1252``.
+    """
+    lines = data.splitlines(keepends=True)
+    as_utf8 = [None if line.isascii() else _utf8_or_none(line) for line in lines]
+    legacy = [line for line, text in zip(lines, as_utf8, strict=True) if text is None and not line.isascii()]
+    try:
+        for line in legacy:
+            line.decode("cp1252")
+        codec = "cp1252"
+    except UnicodeDecodeError:
+        codec = "latin-1"  # defines every byte, so it cannot fail
+    if all(text is None for text in as_utf8):
+        return data.decode(codec), codec
+    parts = (line.decode(codec) if text is None else text for line, text in zip(lines, as_utf8, strict=True))
+    return "".join(parts), f"utf-8+{codec}"
+
+
+def _utf8_or_none(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _decode_or_fail(data: bytes, name: str, path: str | Path) -> tuple[str, str]:
@@ -170,15 +212,22 @@ def _looks_binary(text: str) -> bool:
 
 # --- text clean-up ------------------------------------------------------------
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+# Zero-width characters and bidi controls: embeddings and overrides (U+202A-E), and the
+# isolates (U+2066-9) that chat and meeting tools wrap display names in.
+_ZERO_WIDTH = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
 _SPACES = re.compile(r"\s+")
+# ASCII whitespace that collapsing would change: anything but a lone space.
+_ODD_SPACE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f]| {2}")
 
 
 def clean_text(text: str) -> str:
     """Give ``text`` with HTML entities decoded, zero-width marks removed and spaces collapsed."""
     if text.isascii() and "&" not in text:
-        # The common case, and the hot path on large files: nothing to decode or normalise.
-        return " ".join(text.split())
+        # The common case, and the hot path on large files: nothing to decode or normalise, and
+        # mostly no spacing to fix either (splitting a 50 MB text into words took 500 MB).
+        return text.strip() if _ODD_SPACE.search(text) is None else " ".join(text.split())
     text = html.unescape(text).translate(_ZERO_WIDTH)
     text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", text).strip()
@@ -263,8 +312,27 @@ def merge_cues(cues: Iterable[Cue]) -> tuple[Turn, ...]:
     return tuple(turns)
 
 
+#: The longest turn a reader gives, in characters: spaCy's ``max_length``, over which the
+#: analysis would fail for the whole run rather than for this file. Nobody speaks a million
+#: characters (some 18 hours) without a break: the file has lost its line breaks or speakers.
+MAX_TURN_CHARS = 1_000_000
+
+
+def check_turn_lengths(turns: Iterable[Turn], path: str | Path) -> None:
+    """Raise ``InputFormatError`` (with the turn's line) when a turn is longer than :data:`MAX_TURN_CHARS`."""
+    for turn in turns:
+        if len(turn.text) > MAX_TURN_CHARS:
+            raise InputFormatError(
+                f"a turn of {len(turn.text):,} characters, more than the {MAX_TURN_CHARS:,} convolens reads "
+                "(are the file's line breaks or speaker names missing?)",
+                path=path,
+                line=turn.line,
+            )
+
+
 def require_turns(turns: tuple[Turn, ...], path: str | Path) -> tuple[Turn, ...]:
-    """Give ``turns`` unchanged, or raise ``EmptyInputError`` when there are none."""
+    """Give ``turns`` unchanged; raise ``EmptyInputError`` when there are none, or a turn is too long."""
     if not turns:
         raise EmptyInputError("no speech found in the file", path=path)
+    check_turn_lengths(turns, path)
     return turns

@@ -38,6 +38,7 @@ continues the previous speaker. Signature: a ``"segments"`` key, a first key
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -60,7 +61,11 @@ _DG_RESULTS = re.compile(r'"results"\s*:\s*\{\s*"(?:channels|utterances)"\s*:')
 _SEGMENTS = key_pattern("segments")
 _FIRST_TEXT = re.compile(r'^\s*\{\s*"text"\s*:')
 _TASK = re.compile(r'"task"\s*:\s*"(?:transcribe|translate)"')
-_LIST_START = re.compile(r'^\s*\[\s*\{[^{}]*"start"\s*:[^{}]*"text"\s*:|^\s*\[\s*\{[^{}]*"text"\s*:[^{}]*"start"\s*:')
+# The flat start of a leading list's first object; its keys are then looked for separately,
+# since one regex asking for both keys in either order backtracks quadratically on a hostile head.
+_LIST_FIRST = re.compile(r"^\s*\[\s*\{([^{}]*)")
+_START_KEY = key_pattern("start")
+_TEXT_KEY = key_pattern("text")
 
 
 def _root(source: Source, vendor: str) -> dict[str, Any]:
@@ -147,7 +152,8 @@ def _deepgram_utterances(source: Source, g: Gatherer, value: Any) -> None:
         raise source.error("not a Deepgram response: 'results.utterances' is not a list")
     objs = [as_dict(u) for u in items]
     diarised = any(o is not None and o.get("speaker") is not None for o in objs)
-    channels = {o.get("channel") for o in objs if o is not None}
+    # id_text, not the raw value: a list or object as "channel" is unhashable.
+    channels = {id_text(o.get("channel")) for o in objs if o is not None}
     if not diarised and len(channels) < 2:
         raise source.error("no speaker labels: utterances have no 'speaker' (request with diarize=true)")
     for i, obj in enumerate(objs):
@@ -173,9 +179,7 @@ def _deepgram_paragraphs(source: Source, g: Gatherer, value: Any) -> None:
         for p, para in enumerate(paragraphs):
             obj = as_dict(para)
             if obj is not None and obj.get("speaker") is not None:
-                start = obj.get("start")
-                key = float(start) if isinstance(start, (int, float)) else 0.0
-                found.append((key, len(found), f"results.channels[{c}]...paragraphs[{p}]", obj))
+                found.append((_sort_key(obj.get("start")), len(found), f"results.channels[{c}]...paragraphs[{p}]", obj))
     if not found:
         raise source.error(
             "no speaker labels: key 'results.utterances' is missing (request with utterances=true&diarize=true) "
@@ -190,6 +194,16 @@ def _deepgram_paragraphs(source: Source, g: Gatherer, value: Any) -> None:
         g.add(id_text(obj.get("speaker")), " ".join(texts), obj.get("start"), obj.get("end"), 1.0, where, record)
 
 
+def _sort_key(start: Any) -> float:
+    """Give a paragraph's start for sorting (0 when it has none); an int beyond float range sorts last."""
+    if not isinstance(start, (int, float)):
+        return 0.0
+    try:
+        return float(start)
+    except OverflowError:
+        return math.inf
+
+
 class WhisperReader:
     """Reads OpenAI Whisper / WhisperX JSON ``segments`` (with or without speakers)."""
 
@@ -201,7 +215,7 @@ class WhisperReader:
         head = source.head
         if not looks_like_json(head):
             return False
-        return bool(_SEGMENTS.search(head) or _FIRST_TEXT.match(head) or _TASK.search(head) or _LIST_START.match(head))
+        return bool(_SEGMENTS.search(head) or _FIRST_TEXT.match(head) or _TASK.search(head) or _segment_list(head))
 
     def parse(self, source: Source, options: ReadOptions) -> Iterator[Transcript]:
         """Yield the one transcript; segments without a speaker continue the previous speaker."""
@@ -228,6 +242,12 @@ class WhisperReader:
             speaker = (id_text(obj.get("speaker")) or _word_speaker(obj)) if diarised else ""
             g.add(speaker, text, obj.get("start"), obj.get("end"), 1.0, where, i + 1)
         yield from assemble(source, self.name, [g.part])
+
+
+def _segment_list(head: str) -> bool:
+    """Give True when ``head`` opens a list whose first object has ``"start":`` and ``"text":`` keys."""
+    m = _LIST_FIRST.match(head)
+    return bool(m and _START_KEY.search(m.group(1)) and _TEXT_KEY.search(m.group(1)))
 
 
 def _word_speaker(segment: dict[str, Any]) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import EmptyInputError
 from ..model import CallMeta, Problem, Transcript
-from .base import Cue, Source, clean_text, merge_cues
+from .base import Cue, Source, check_turn_lengths, clean_text, merge_cues
 
 #: Milliseconds per second, for vendors that write times in ms (Gong, AssemblyAI).
 MS = 1000.0
@@ -28,12 +28,17 @@ def load_json(source: Source, vendor: str) -> Any:
     try:
         return json.loads(source.text)
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(source.text.rstrip()) else ""
+        # A string still open at the end is cut off too: JSON strings cannot hold raw line breaks.
+        truncated = exc.pos >= len(source.text.rstrip()) or exc.msg.startswith("Unterminated string")
+        hint = " (the file looks truncated)" if truncated else ""
         raise source.error(
             f"invalid {vendor} JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}", line=exc.lineno
         ) from None
     except RecursionError:
         raise source.error(f"invalid {vendor} JSON: nested too deeply") from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits (a guard against slow int parsing).
+        raise source.error(f"invalid {vendor} JSON: a number is too long to read") from None
 
 
 def looks_like_json(head: str) -> bool:
@@ -166,8 +171,10 @@ def assemble(
     skipped: list[Problem] = list(extra)
     for part in calls:
         turns = merge_cues(part.cues)
+        check_turn_lengths(turns, source.name)
         if not turns:
-            label = f"call {part.meta.call_id}" if part.meta.call_id else "a call"
+            # One line, whatever the id holds (a CSV call_id cell can span lines).
+            label = f"call {' '.join(part.meta.call_id.split())}" if part.meta.call_id else "a call"
             skipped.append(Problem(source.name, f"{label} has no speech; skipped", level="warning"))
             skipped.extend(part.problems)
             continue

@@ -51,6 +51,10 @@ _DELIMITERS = (",", ";", "\t")
 _SEP_LINE = re.compile(r'^\s*"?sep=(.)"?\s*$', re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"]*"')
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", "")
+#: The widest table read. A file whose rows lost their line breaks reads as one header line
+#: of millions of columns: refused before the CSV module builds them all.
+MAX_COLUMNS = 10_000
+_SHOWN_COLUMNS = 20
 
 
 class _Row(NamedTuple):
@@ -83,18 +87,21 @@ class _Layout:
         return _Row(line, cell("text"), cell("speaker"), cell("start_s"), cell("end_s"), cell("call_id"), note)
 
 
-def _norm(name: str) -> str:
+def column_key(name: str) -> str:
     """Give a column name lower-cased, trimmed, with spaces and dashes as ``_``."""
     return re.sub(r"[\s\-]+", "_", name.strip().strip("\ufeff").lower())
 
 
 def _layout(source: Source, header: Sequence[str], options: ReadOptions, line: int | None) -> _Layout:
     """Give the column layout for ``header``; raise when text or speaker cannot be found."""
-    found = ", ".join(repr(h) for h in header) or "none"
+    _check_width(source, len(header), line)
+    # Messages name a few columns, not all: one line stays readable whatever the header holds.
+    shown = ", ".join(repr(h[:60]) for h in header[:_SHOWN_COLUMNS]) or "none"
+    found = shown if len(header) <= _SHOWN_COLUMNS else f"{shown} and {len(header) - _SHOWN_COLUMNS:,} more"
     unknown = sorted(set(options.columns) - set(_ROLES))
     if unknown:
         raise source.error(f"unknown column option(s) {', '.join(unknown)}; known: {', '.join(_ROLES)}", line)
-    norm = [_norm(h) for h in header]
+    norm = [column_key(h) for h in header]
     index: dict[str, int | None] = {}
     for role, names in _ROLES.items():
         pos: int | None
@@ -102,7 +109,7 @@ def _layout(source: Source, header: Sequence[str], options: ReadOptions, line: i
             wanted = options.columns[role]
             # An exact name wins; otherwise the same loose matching as the defaults.
             matches = [i for i, h in enumerate(header) if h == wanted] or [
-                i for i, n in enumerate(norm) if n == _norm(wanted)
+                i for i, n in enumerate(norm) if n == column_key(wanted)
             ]
             if not matches:
                 raise source.error(
@@ -128,7 +135,17 @@ def _layout(source: Source, header: Sequence[str], options: ReadOptions, line: i
     return _Layout(index, scale("start_s"), scale("end_s"))
 
 
-def _time(value: Any, scale: float) -> float | None:
+def _check_width(source: Source, columns: int, line: int | None) -> None:
+    """Raise when a header has more columns than any transcript table (its line breaks are likely lost)."""
+    if columns > MAX_COLUMNS:
+        raise source.error(
+            f"the header has {columns:,} columns, more than the {MAX_COLUMNS:,} convolens reads "
+            "(are the file's line breaks missing?)",
+            line,
+        )
+
+
+def cell_seconds(value: Any, scale: float) -> float | None:
     """Give seconds for a cell: number, numeric text, clock text or duration; None when empty.
 
     ``scale`` divides plain numbers (1000 for a milliseconds column); clock
@@ -189,7 +206,7 @@ def _transcripts(source: Source, fmt: str, layout: _Layout, rows: Iterable[_Row]
         times: list[float | None] = []
         for role, value, scale in (("start", row.start, layout.start_scale), ("end", row.end, layout.end_scale)):
             try:
-                times.append(_time(value, scale))
+                times.append(cell_seconds(value, scale))
             except (ValueError, OverflowError, decimal.InvalidOperation):
                 g.warn(f"{where}bad {role} time {value!r}; time left empty", row.line)
                 times.append(None)
@@ -235,7 +252,7 @@ class CsvReader:
         delimiter = sep.group(1) if sep else _sniff(first, suffix)
         if delimiter is None:
             return False
-        names = {_norm(cell) for cell in next(csv.reader([first], delimiter=delimiter), [])}
+        names = {column_key(cell) for cell in next(csv.reader([first], delimiter=delimiter), [])}
         return bool(names & set(_ROLES["text"])) and bool(names & set(_ROLES["speaker"]))
 
     def parse(self, source: Source, options: ReadOptions) -> Iterator[Transcript]:
@@ -243,13 +260,79 @@ class CsvReader:
         first, body, offset = _split_head(source.text)
         sep = _SEP_LINE.match(source.text.partition("\n")[0])
         delimiter = (sep.group(1) if sep else _sniff(first, source.path.suffix.lower())) or ","
+        _check_width(source, first.count(delimiter) + 1, 1 + offset)
         reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
         try:
             header = next(reader, [])
         except csv.Error as exc:
             raise source.error(f"bad CSV header: {exc}", line=1 + offset) from None
         layout = _layout(source, header, options, line=1 + offset)
-        yield from _transcripts(source, self.name, layout, _csv_rows(source, reader, layout, header, offset), False)
+        rows = _csv_rows(source, reader, layout, header, offset)
+        yield from _transcripts(
+            source, self.name, layout, _closed(source, rows, reader, body, delimiter, offset), False
+        )
+
+
+def _closed(
+    source: Source, rows: Iterator[_Row], reader: Any, body: str, delimiter: str, offset: int
+) -> Iterator[_Row]:
+    """Give ``rows``, checking the last one for a quoted cell that the file never closes.
+
+    Only the last record can run to the end of the file, so only it is parsed again,
+    strictly. When it spans several lines, a stray quote has swallowed the rows after it
+    (see :func:`unclosed_quote_line`): an error. On one line, the file was cut off inside
+    the cell: the row is kept, with a warning.
+    """
+    last: _Row | None = None
+    for row in rows:
+        if last is not None:
+            yield last
+        last = row
+    if last is None:
+        return
+    start = last.line - offset
+    if _open_at_end(body, start, delimiter):
+        if reader.line_num > start:
+            raise source.error(UNCLOSED_QUOTE, line=last.line)
+        note = "the file ends inside this row's quoted cell (it looks truncated): its text may be cut short"
+        last = last._replace(note=f"{last.note}; {note}" if last.note else note)
+    yield last
+
+
+#: The message for a quoted field that runs to the end of the file.
+UNCLOSED_QUOTE = "a quoted field opened here is never closed, so the rest of the file would read as one cell"
+
+
+def unclosed_quote_line(text: str, delimiter: str = ",") -> int | None:
+    """Give the line where ``text`` opens a quoted CSV field that it never closes, or None.
+
+    The csv module reads an opening quote without its closing quote to the end of the file
+    as one cell, without complaint: a stray ``"`` at the start of a cell would silently turn
+    every row after it into one value. For the small CSVs (roster, manifest) read whole.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous, start = 0, 0
+    try:
+        for _ in reader:
+            start, previous = previous + 1, reader.line_num
+    except csv.Error:
+        return None  # another problem, which the real parse reports
+    return start if previous > start and _open_at_end(text, start, delimiter) else None
+
+
+def _open_at_end(text: str, line: int, delimiter: str) -> bool:
+    """Say whether the record starting at 1-based ``line`` ends the file inside a quoted field."""
+    # Found from the end: the last record is usually one line of a file of any size.
+    pos = len(text)
+    for _ in range(text.count("\n") - line + 2):
+        pos = text.rfind("\n", 0, pos)
+    tail = text[pos + 1 :]
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "end of data" in str(exc)
+    return False
 
 
 def _csv_rows(source: Source, reader: Any, layout: _Layout, header: list[str], offset: int) -> Iterator[_Row]:
@@ -303,7 +386,14 @@ class ParquetReader:
         count = table.num_rows
         columns: dict[str, list[Any]] = {}
         for role, i in layout.index.items():
-            columns[role] = table.column(i).to_pylist() if i is not None else [None] * count
+            if i is None:
+                columns[role] = [None] * count
+                continue
+            try:
+                columns[role] = table.column(i).to_pylist()
+            except (pa.ArrowException, OverflowError, ValueError) as exc:
+                # A date or duration beyond what Python's datetime holds cannot become a value.
+                raise source.error(f"column {header[i]!r} cannot be read: {' '.join(str(exc).split())}") from None
         rows = (
             _Row(n + 1, *cells)
             for n, cells in enumerate(

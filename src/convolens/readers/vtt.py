@@ -162,7 +162,9 @@ def _split_colon(body: str, known: set[str]) -> tuple[str | None, str]:
 
 _TIMING = re.compile(r"^([0-9:.,]+)[ \t]*-->[ \t]*([0-9:.,]+)(?:[ \t].*)?$")
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|<\d[\d:.]*>|\{\\[^{}\n]*\}")
-_VOICE_SPLIT = re.compile(r"(<v(?:\.[^\s>]*)?(?:[ \t][^>]*)?>|</v[ \t]*>)")
+# A voice tag ends at the next "<" as well as at ">": otherwise every unclosed "<v" rescans
+# the rest of the cue ("<v.<v.<v..." took minutes for 30 KB).
+_VOICE_SPLIT = re.compile(r"(<v(?:\.[^\s<>]*)?(?:[ \t][^<>]*)?>|</v[ \t]*>)")
 _VOICE_NAME = re.compile(r"^<v(?:\.[^\s>]*)?[ \t]*([^>]*)>$")
 _VTT_BLOCKS = ("NOTE", "STYLE", "REGION")
 
@@ -281,15 +283,18 @@ def _voice_pieces(raw: RawCue, known: set[str]) -> list[Cue]:
     pieces: list[Cue] = []
     speaker: str | None = None
     number = raw.lines[0][0]
-    for part in _VOICE_SPLIT.split("\n".join(t for _, t in raw.lines)):
-        m = _VOICE_NAME.match(part) if part.startswith("<v") else None
+    for k, part in enumerate(_VOICE_SPLIT.split("\n".join(t for _, t in raw.lines))):
+        # split() alternates text and the tags it split on: only a tag is matched as one. Text that
+        # merely starts with "<v" ("<v.<v.<v...") made _VOICE_NAME backtrack quadratically.
+        tag = k % 2 == 1
+        m = _VOICE_NAME.match(part) if tag and part.startswith("<v") else None
         if m is not None:
             speaker = clean_text(m.group(1)) or None
             if speaker is not None:
                 known.add(speaker.casefold())
             # An empty span still names who speaks next, so emit it.
             pieces.append(Cue(speaker, "", raw.start_s, raw.end_s, number))
-        elif part.startswith("</v"):
+        elif tag and part.startswith("</v"):
             speaker = None
         else:
             text = clean_text(strip_tags(part))

@@ -1,7 +1,7 @@
 """Coaching material for the HTML report: grouped questions, reframes and the cascade statistics.
 
 Pandas and arithmetic only; everything here returns plain data that
-:mod:`convolens.reports.html` escapes and lays out.
+the view modules of :mod:`convolens.reports` escape and lay out.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,15 @@ def _question_text(frame: pd.DataFrame) -> pd.Series:
     return qt.where(qt.notna() & (qt.str.strip() != ""), frame["text"].astype("string")).fillna("")
 
 
+def _mode(values: Sequence[object]) -> str:
+    """Give the most frequent value as text, the smallest on a tie (as ``Series.mode``), or ""."""
+    if not values:
+        return ""
+    counts = Counter(str(v) for v in values)
+    top = max(counts.values())
+    return min(v for v, n in counts.items() if n == top)
+
+
 def group_questions(
     questions: pd.DataFrame,
     *,
@@ -123,20 +133,27 @@ def group_questions(
     frame = questions.assign(_q=_question_text(questions))
     frame = frame.assign(_key=[normalise(str(t)) for t in frame["_q"]])
     frame = frame.sort_values(["date", "call_id", "index"], na_position="last")
+    # Plain lists rather than a pandas groupby: a person has hundreds of groups of one or two rows,
+    # and per-group Series calls made this the slowest step of the HTML report.
+    rows: dict[str, list[int]] = {}
+    for i, key in enumerate(frame["_key"].tolist()):
+        if key:
+            rows.setdefault(key, []).append(i)
+    texts, themes = frame["_q"].tolist(), frame["theme"].tolist()
+    calls, dates, scores = frame["call_id"].tolist(), frame["date"].tolist(), frame["focus_score"].tolist()
     groups = []
-    for key, part in frame.groupby("_key", sort=False):
-        if not key:
-            continue
-        text = str(part["_q"].value_counts().index[0])
-        themes = part["theme"].dropna()
-        theme = str(themes.mode().iloc[0]) if len(themes) else ""
+    for members in rows.values():
+        # The most common wording, the first one asked on a tie.
+        text = str(Counter(texts[i] for i in members).most_common(1)[0][0])
+        theme = _mode([themes[i] for i in members if not pd.isna(themes[i])])
         where = tuple(
-            (str(c), "" if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d"))
-            for c, d in zip(part["call_id"].head(3), part["date"].head(3), strict=True)
+            (str(calls[i]), "" if pd.isna(dates[i]) else pd.Timestamp(dates[i]).strftime("%Y-%m-%d"))
+            for i in members[:3]
         )
         reframe = pick_reframe(text, theme, reframes) if reframes is not None else ""
-        score = float(part["focus_score"].max())
-        groups.append(QuestionGroup(text, theme, len(part), score, where, reframe))
+        known = [float(scores[i]) for i in members if not pd.isna(scores[i])]
+        score = max(known) if known else math.nan
+        groups.append(QuestionGroup(text, theme, len(members), score, where, reframe))
     if by_score:
         groups.sort(key=lambda g: (-g.score, -g.count, g.text))
     else:
