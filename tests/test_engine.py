@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,8 +16,7 @@ import pytest
 import convolens
 from convolens.errors import RunDirError
 from convolens.store import PARTS_DIR, list_parts, read_run, run_lock
-
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+from sample_org import copy_sample_org as _org
 
 NEW_CALL = """WEBVTT
 
@@ -28,18 +26,6 @@ NEW_CALL = """WEBVTT
 00:00:04.500 --> 00:00:09.000
 <v Priya Raman>They would stop double-charting every admission, about an hour a shift.
 """
-
-
-def _org(tmp_path: Path, n: int = 40) -> Path:
-    """A copy of the first ``n`` sample calls with their manifest rows and the roster."""
-    org = tmp_path / "org"
-    (org / "calls").mkdir(parents=True)
-    manifest = pd.read_csv(SAMPLES / "manifest.csv", dtype=str, keep_default_na=False).head(n)
-    for path in manifest["path"]:
-        shutil.copy(SAMPLES / path, org / path)
-    manifest.to_csv(org / "manifest.csv", index=False)
-    shutil.copy(SAMPLES / "roster.csv", org / "roster.csv")
-    return org
 
 
 def _add_call(org: Path, name: str = "2026-11-20_one_on_one_dana-lee_priya-raman.vtt") -> str:

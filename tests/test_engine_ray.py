@@ -22,23 +22,11 @@ from convolens.errors import ConvolensError, ModelError
 from convolens.model import Focus
 from convolens.pipeline import ScoreResult
 from convolens.store import list_parts, read_run
+from sample_org import copy_sample_org as _org
 
 ray = pytest.importorskip("ray")
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 TABLES = ("calls", "utterances", "errors", "people")
-
-
-def _org(root: Path, n: int) -> Path:
-    """A copy of the first ``n`` sample calls with their manifest rows and the roster."""
-    org = root / "org"
-    (org / "calls").mkdir(parents=True)
-    manifest = pd.read_csv(SAMPLES / "manifest.csv", dtype=str, keep_default_na=False).head(n)
-    for path in manifest["path"]:
-        shutil.copy(SAMPLES / path, org / path)
-    manifest.to_csv(org / "manifest.csv", index=False)
-    shutil.copy(SAMPLES / "roster.csv", org / "roster.csv")
-    return org
 
 
 def _same(local: ScoreResult, on_ray: ScoreResult) -> None:

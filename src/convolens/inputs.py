@@ -13,14 +13,14 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConvolensError, ManifestError, MissingInputError
 from .model import CallKind, Problem
 from .readers.base import decode_bytes
-from .readers.tabular import UNCLOSED_QUOTE, unclosed_quote_line
+from .readers.tabular import UNCLOSED_QUOTE, csv_dict_rows, unclosed_quote_line
 
 #: Suffixes a folder walk picks up as transcripts.
 TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".txt", ".json", ".csv", ".tsv", ".parquet", ".pq")
@@ -137,7 +137,7 @@ def read_manifest(path: Path) -> tuple[list[ManifestRow], list[ManifestError]]:
         )
     rows: list[ManifestRow] = []
     errors: list[ManifestError] = []
-    for line, raw in enumerate(_csv_rows(reader, path), start=2):
+    for line, raw in enumerate(csv_dict_rows(reader, path, ManifestError), start=2):
         cells = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(cells.values()):
             continue
@@ -146,18 +146,6 @@ def read_manifest(path: Path) -> tuple[list[ManifestRow], list[ManifestError]]:
         except ValueError as exc:
             errors.append(ManifestError(str(exc), path=path, line=line))
     return rows, errors
-
-
-def _csv_rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, str]]:
-    """Give the rows of a manifest CSV; raise ManifestError (not csv.Error) for malformed CSV."""
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ManifestError(f"bad CSV: {exc}", path=path, line=reader.reader.line_num) from None
-        yield row
 
 
 def _manifest_row(cells: dict[str, str], manifest: Path, line: int) -> ManifestRow:

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ import pandas as pd
 from .errors import ConvolensError, RosterError
 from .model import Person, Role
 from .readers.base import decode_bytes
-from .readers.tabular import UNCLOSED_QUOTE, unclosed_quote_line
+from .readers.tabular import UNCLOSED_QUOTE, csv_dict_rows, unclosed_quote_line
 
 REQUIRED = ("name", "role", "manager", "team")
 
@@ -146,7 +146,7 @@ class Roster:
         unclosed = unclosed_quote_line(text)
         if unclosed is not None:
             raise RosterError(UNCLOSED_QUOTE, path=path, line=unclosed)
-        return cls.from_rows(_csv_rows(csv.DictReader(io.StringIO(text)), path), source=str(path))
+        return cls.from_rows(csv_dict_rows(csv.DictReader(io.StringIO(text)), path, RosterError), source=str(path))
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, source: str = "<roster frame>") -> Roster:
@@ -155,7 +155,7 @@ class Roster:
         return cls.from_rows(records, source=source)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, object]], source: str) -> Roster:
+    def from_rows(cls, rows: Iterable[Mapping[str, object]], source: str) -> Roster:
         """Give the roster built from dict rows (CSV line numbers assume a header line)."""
         people: dict[str, Person] = {}
         manager_names: dict[str, tuple[str, int]] = {}
@@ -192,18 +192,6 @@ class Roster:
             p = people[pid]
             people[pid] = Person(p.person_id, p.name, p.role, manager_id, p.team, p.email, p.aliases)
         return cls(people=people, source=source)
-
-
-def _csv_rows(reader: csv.DictReader[str], path: Path) -> Iterator[dict[str, object]]:
-    """Give the rows of a roster CSV; raise RosterError (not csv.Error) for malformed CSV."""
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise RosterError(f"bad CSV: {exc}", path=path, line=reader.reader.line_num) from None
-        yield row
 
 
 def _person_from_row(row: dict[str, str], source: str, line: int) -> Person:

@@ -34,8 +34,10 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
+from ..errors import ConvolensError
 from ..model import CallMeta, Transcript
 from .base import ReadOptions, Source, parse_clock
 from .records import Gatherer, assemble, id_text
@@ -301,6 +303,18 @@ def _closed(
 
 #: The message for a quoted field that runs to the end of the file.
 UNCLOSED_QUOTE = "a quoted field opened here is never closed, so the rest of the file would read as one cell"
+
+
+def csv_dict_rows(reader: csv.DictReader[str], path: Path, error: type[ConvolensError]) -> Iterator[dict[str, str]]:
+    """Give the rows of a small CSV (roster, manifest); malformed CSV raises ``error`` with the line, not csv.Error."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise error(f"bad CSV: {exc}", path=path, line=reader.reader.line_num) from None
+        yield row
 
 
 def unclosed_quote_line(text: str, delimiter: str = ",") -> int | None:
