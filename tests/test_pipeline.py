@@ -219,3 +219,27 @@ def test_a_call_id_repeated_inside_one_file_is_refused(tmp_path: Path) -> None:
     result = convolens.score(path)
     assert not result.ok and result.calls.empty
     assert result.errors.loc[0, "message"] == "the file holds call_id '7782342274025937895' more than once"
+
+
+def test_a_manifest_row_that_describes_no_call_is_a_warning(tmp_path: Path) -> None:
+    root = _org(tmp_path)
+    (root / "manifest.csv").write_text(
+        "path,call_id,kind,date\n"
+        "calls/2026-09-07_one_on_one_dana_sam.vtt,c1,one_on_one,2026-09-07\n"
+        "calls/2026-09-08_customer_call_acme.txt,c2,customer_call,2026-09-08\n"
+        "calls/2026-09-07_one_on_one_dana_sam.vtt,c9,customer_call,2026-10-01\n",
+        encoding="utf-8",
+    )
+    result = convolens.score(root, out=tmp_path / "run")
+    assert sorted(result.calls["call_id"]) == ["c1", "c2"]  # the file is scored once, as its first row says
+    warnings = result.errors[result.errors["code"] == "CL212"]
+    assert len(warnings) == 1 and result.summary.warnings == 1 and result.summary.errors == 0
+    row = warnings.iloc[0]
+    assert Path(row["path"]).name == "manifest.csv" and row["line"] == 4 and row["level"] == "warning"
+    assert row["message"] == "calls/2026-09-07_one_on_one_dana_sam.vtt is already described by line 2; row not used"
+
+
+def test_classify_refuses_a_text_longer_than_a_turn_can_be() -> None:
+    frame = pd.DataFrame({"text": ["so when do they sign?", "blah " * 250_000]})
+    with pytest.raises(convolens.errors.ConvolensError, match=r"^row 2 of column 'text' holds 1,250,000 characters"):
+        convolens.classify(frame, model="lexicon")

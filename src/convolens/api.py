@@ -32,6 +32,7 @@ from .model import FOCUS_ORDER
 from .nlp import analyse_turns
 from .pipeline import Progress, RunSummary, ScoreResult
 from .readers import ReadOptions, get_reader
+from .readers.base import MAX_TURN_CHARS
 from .reports.coaching import lagged_correlations, period_ordinal
 from .resources import REPO_ROOT
 from .roster import Roster
@@ -172,6 +173,13 @@ def classify(
         texts = pd.Series(list(data), dtype=object)
         frame = pd.DataFrame({text_column: texts})
     clean = ["" if pd.isna(t) else str(t) for t in texts]
+    too_long = next((i for i, t in enumerate(clean) if len(t) > MAX_TURN_CHARS), None)
+    if too_long is not None:
+        where = f"row {too_long + 1}" + (f" of column {text_column!r}" if isinstance(data, pd.DataFrame) else "")
+        raise ConvolensError(
+            f"{where} holds {len(clean[too_long]):,} characters, more than the {MAX_TURN_CHARS:,} convolens reads;"
+            " split it into utterances first"
+        )
     results = analyse_turns(clean, load_classifier(model, device))
     frame["is_question"] = [r.is_question for r in results]
     frame["focus"] = [r.focus.value for r in results]

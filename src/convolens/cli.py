@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from . import __version__
 from .classifiers import DEFAULT_MODEL
 from .errors import ConvolensError
+from .lean import keep_torch_from_thinc
 
 app = typer.Typer(
     add_completion=False,
@@ -78,6 +79,8 @@ def _main(
     ] = None,
 ) -> None:
     """Measure revenue vs customer-impact focus in sales conversations."""
+    # No command runs a torch model through thinc: spare each start-up thinc's import of torch.
+    keep_torch_from_thinc()
 
 
 def _parse_columns(items: list[str]) -> dict[str, str]:
@@ -168,12 +171,12 @@ def score(
                 redact=redact,
                 progress=update,
             )
-        errors = read_errors(out)
+        errors = read_errors(out) if summary.errors else None
     except ConvolensError as exc:
         raise _fail(exc) from None
     if not quiet:
         _print_summary(summary.as_dict(), out)
-    for _, row in errors[errors["level"] == "error"].iterrows():
+    for _, row in errors[errors["level"] == "error"].iterrows() if errors is not None else ():
         where = row["path"] if row["line"] is None or str(row["line"]) == "<NA>" else f"{row['path']}:{row['line']}"
         err_console.print(f"convolens: {where}: {row['message']}", markup=False, highlight=False, soft_wrap=True)
     if summary.errors:

@@ -18,8 +18,9 @@ runs:
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
+import os
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,11 +32,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from . import __version__
 from .classifiers import DEFAULT_MODEL, load_classifier
 from .classifiers.base import FocusClassifier
 from .errors import ConvolensError, RosterError
 from .inputs import Job, Plan
+from .keys import file_key, model_fingerprint, model_tag, settings_digest
 from .model import FOCUS_ORDER, Problem, Role
 from .pipeline import (
     PartResult,
@@ -70,8 +71,6 @@ from .store import (
     write_part,
 )
 
-#: Bump when the rows a file gives change for the same input and model (it invalidates kept parts).
-ENGINE_VERSION = "1"
 #: Files per part: small enough to lose little when killed, large enough to batch the classifier.
 PART_FILES = 32
 Engine = Literal["local", "ray"]
@@ -129,8 +128,12 @@ def run_plan(
             roster = Roster.from_csv(plan.roster_path)
         except RosterError as exc:
             totals.run_errors.append(exc_row(exc, str(plan.roster_path)))
-    classifier = load_classifier(model, device)
-    tag = f"{classifier.name}@{classifier.version}"
+    fingerprint = model_fingerprint(model)
+    # A model without a cheap fingerprint is loaded here for its version; others only when a file needs it.
+    classifier = load_classifier(model, device) if fingerprint is None else None
+    if classifier is not None:
+        fingerprint = model_tag(classifier)
+    assert fingerprint is not None
     settings = ScoreSettings(
         format=format, options=options or ReadOptions(), roster=roster, path_ids=_path_ids(plan.jobs), redact=redact
     )
@@ -139,13 +142,12 @@ def run_plan(
         for row in totals.run_errors:
             row["message"] = masker(row["message"])
         totals.redacted.update(masker.counts)
-    digest = settings_digest(settings, tag)
+    digest = settings_digest(settings, fingerprint)
     keyed = [(i, job, file_key(job, digest, settings)) for i, job in enumerate(plan.jobs)]
     summary = RunSummary(
         files_in=len(plan.jobs),
         roster=roster.source if roster else None,
         people=len(roster or ()),
-        model=tag,
         engine=engine,
         jobs=jobs,
     )
@@ -159,6 +161,7 @@ def run_plan(
             summary.files_reused = sum(len(meta["files"]) for meta in kept)
         claimed = {cid: f["name"] for meta in kept for f in meta["files"] for cid in f["call_ids"]}
         totals.stats.extend(meta["stats"] for meta in kept)
+        tags = [str(meta["model"]) for meta in kept if meta.get("model")]
         work = [todo[lo : lo + part_files] for lo in range(0, len(todo), part_files)]
         results = _results(work, settings, model, device, classifier, jobs, engine, ray_address)
         memory: list[PartResult] = []
@@ -168,18 +171,24 @@ def run_plan(
             progress("score", done, len(keyed))
         for items, part in zip(work, results, strict=True):
             _settle_clashes(part, claimed, totals)
-            stats = part_stats(part)
+            tags.append(part.model)
+            stats = part.stats if part.stats is not None else part_stats(part)
             totals.stats.append(stats)
             if folder is None:
+                part.unpack()
                 memory.append(part)
             elif part.files:
                 pid = _part_id(part)
-                write_part(folder, pid, part.calls, part.utterances, _errors_frame(part), _meta(part, stats, tag))
+                part.pack()
+                assert part.packed is not None
+                write_part(folder, pid, part.packed, _meta(part, stats))
                 order.append((min(f.index for f in part.files), pid))
             done += len(items)
             if progress:
                 progress("score", done, len(keyed))
         _fill_summary(summary, totals, redact)
+        # The model that scored the newest part; with nothing scored or kept, the one the run would use.
+        summary.model = tags[-1] if tags else model_tag(classifier or load_classifier(model, device))
         summary.seconds = round(time.perf_counter() - started, 3)
         people = roster.to_frame() if roster else empty("people")
         if folder is None:
@@ -202,47 +211,6 @@ def score_to_folder(plan: Plan, out: str | Path, **kwargs: Any) -> ScoreResult:
 
 
 # ---------------------------------------------------------------- keys and reuse
-
-
-def settings_digest(settings: ScoreSettings, model_tag: str) -> str:
-    """Give a hash of everything besides the file itself that shapes a file's rows."""
-    roster = settings.roster.to_frame().to_csv(index=False) if settings.roster else ""
-    blob = json.dumps(
-        {
-            "engine": ENGINE_VERSION,
-            "convolens": __version__,
-            "model": model_tag,
-            "format": settings.format,
-            "columns": sorted(settings.options.columns.items()),
-            "roster": roster,
-            "redact": settings.redact,
-        },
-        sort_keys=True,
-    )
-    return hashlib.blake2b(blob.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def file_key(job: Job, digest: str, settings: ScoreSettings) -> str:
-    """Give the key of one file of a run: its content, name, manifest rows and the run settings."""
-    h = hashlib.blake2b(digest_size=16)
-    rows = [
-        [
-            r.call_id,
-            r.kind.value if r.kind else None,
-            str(r.date) if r.date else None,
-            r.title,
-            sorted(r.speakers.items()),
-        ]
-        for r in job.rows
-    ]
-    h.update(json.dumps([digest, job.name, job.name in settings.path_ids, rows]).encode("utf-8"))
-    try:
-        with open(job.path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError as exc:  # unreadable now: key it so it is retried next time; the reader reports why
-        h.update(f"unreadable:{type(exc).__name__}:{time.time_ns()}".encode())
-    return h.hexdigest()
 
 
 def _reuse(
@@ -286,7 +254,7 @@ def _results(
     settings: ScoreSettings,
     model: str | FocusClassifier,
     device: str | None,
-    classifier: FocusClassifier,
+    classifier: FocusClassifier | None,
     jobs: int,
     engine: Engine,
     ray_address: str | None,
@@ -300,20 +268,41 @@ def _results(
         ray_parts: Iterator[PartResult] = ray_results(work, settings, model, device, jobs, ray_address)
         return ray_parts
     if jobs == 1 or len(work) == 1:
-        return (score_part(items, settings, classifier) for items in work)
+        here = classifier or load_classifier(model, device)  # loaded only now that some file needs it
+        return (score_part(items, settings, here) for items in work)
     return _pool_results(work, settings, model, device, jobs)
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model: str | FocusClassifier, device: str | None, settings: ScoreSettings) -> None:
-    _WORKER["classifier"] = load_classifier(model, device)
+def _init_worker(model: str | FocusClassifier, device: str | None, settings: ScoreSettings, jobs: int = 1) -> None:
     _WORKER["settings"] = settings
+    try:
+        _WORKER["classifier"] = load_classifier(model, device)
+    except ConvolensError as exc:  # raised again with the first part: an initializer's error breaks the pool
+        _WORKER["classifier"] = exc
+    torch = sys.modules.get("torch")
+    if torch is not None:  # the neural model: share the cores out, or the workers' threads fight over them
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // jobs))
 
 
 def _work_in_worker(items: Items) -> PartResult:
-    return score_part(items, _WORKER["settings"], _WORKER["classifier"])
+    classifier = _WORKER["classifier"]
+    if isinstance(classifier, ConvolensError):
+        raise classifier
+    return packed_part(score_part(items, _WORKER["settings"], classifier))
+
+
+def packed_part(part: PartResult) -> PartResult:
+    """Give ``part`` ready for the trip from a worker to the writer: its figures worked out, its tables encoded.
+
+    That leaves the writing process (which settles call-id clashes in plan order and
+    writes every part) little to do but move bytes to disk, so it keeps up with the workers.
+    """
+    part.stats = part_stats(part)
+    part.pack()
+    return part
 
 
 def _pool_results(
@@ -322,8 +311,11 @@ def _pool_results(
     # forkserver: workers start from a clean process (no inherited threads or locks).
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # Workers fork from a server that has already imported spaCy (without torch) and the pipeline.
+        context.set_forkserver_preload(["convolens._worker_preload"])
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(model, device, settings)
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(model, device, settings, jobs)
     ) as pool:
         pending: deque[Future[PartResult]] = deque()
         queue = iter(work)
@@ -364,26 +356,29 @@ def _settle_clashes(part: PartResult, claimed: dict[str, str], totals: _Totals) 
         totals.clash_failures += 1
 
 
-def _errors_frame(part: PartResult) -> pd.DataFrame:
-    rows = [row for f in part.files for row in f.errors]
-    return conform(pd.DataFrame(rows), "errors") if rows else empty("errors")
-
-
 def part_stats(part: PartResult) -> dict[str, Any]:
     """Give the figures of one part that the run summary adds up."""
+    part.unpack()
     utt, calls = part.utterances, part.calls
-    questions = utt[utt["is_question"]]
-    unknown = utt[(utt["role"] == Role.UNKNOWN.value) & (utt["speaker"].str.strip() != "")]
+    focus = utt["focus"].tolist()
+    asked = utt["is_question"].tolist()
+    counts = Counter(focus)
+    question_counts = Counter(f for f, q in zip(focus, asked, strict=True) if q)
+    unknown = Counter(
+        speaker
+        for speaker, role in zip(utt["speaker"].tolist(), utt["role"].tolist(), strict=True)
+        if role == Role.UNKNOWN.value and isinstance(speaker, str) and speaker.strip()
+    )
     levels = Counter(row["level"] for f in part.files for row in f.errors)
     return {
         "files_scored": sum(1 for f in part.files if f.scored),
         "files_failed": sum(1 for f in part.files if not f.scored),
         "calls": len(calls),
         "utterances": len(utt),
-        "questions": len(questions),
-        "focus": {f.value: int((utt["focus"] == f.value).sum()) for f in FOCUS_ORDER},
-        "question_focus": {f.value: int((questions["focus"] == f.value).sum()) for f in FOCUS_ORDER},
-        "unknown_speakers": dict(Counter(unknown["speaker"].tolist())),
+        "questions": sum(question_counts.values()),
+        "focus": {f.value: counts[f.value] for f in FOCUS_ORDER},
+        "question_focus": {f.value: question_counts[f.value] for f in FOCUS_ORDER},
+        "unknown_speakers": dict(unknown),
         "calls_without_kind": calls.loc[calls["kind"].isna(), "call_id"].tolist(),
         "calls_without_date": calls.loc[calls["date"].isna(), "call_id"].tolist(),
         "errors": levels.get("error", 0),
@@ -392,9 +387,9 @@ def part_stats(part: PartResult) -> dict[str, Any]:
     }
 
 
-def _meta(part: PartResult, stats: dict[str, Any], tag: str) -> dict[str, Any]:
+def _meta(part: PartResult, stats: dict[str, Any]) -> dict[str, Any]:
     return {
-        "model": tag,
+        "model": part.model,
         "first_index": min((f.index for f in part.files), default=0),
         "files": [{"name": f.name, "key": f.key, "scored": f.scored, "call_ids": f.call_ids} for f in part.files],
         "stats": stats,
@@ -439,7 +434,7 @@ def _in_memory(
     return ScoreResult(
         calls=concat((p.calls for p in parts), "calls"),
         utterances=concat((p.utterances for p in parts), "utterances"),
-        errors=concat([pd.DataFrame(run_errors), *(_errors_frame(p) for p in parts)], "errors"),
+        errors=concat([pd.DataFrame(run_errors), *(p.errors_frame() for p in parts)], "errors"),
         people=people,
         summary=summary,
     )

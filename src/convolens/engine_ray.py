@@ -28,6 +28,7 @@ import pyarrow as pa
 from . import __version__
 from .classifiers import load_classifier
 from .classifiers.base import FocusClassifier
+from .engine import packed_part
 from .errors import ConvolensError, ModelError
 from .inputs import Job
 from .pipeline import PartResult, ScoreSettings, score_part
@@ -129,7 +130,7 @@ class _PartScorer:
         if isinstance(self.classifier, ConvolensError):
             return self.classifier
         try:
-            return score_part(pickle.loads(blob), self.settings, self.classifier)
+            return packed_part(score_part(pickle.loads(blob), self.settings, self.classifier))
         except ConvolensError as exc:  # e.g. --device cuda on a node without CUDA
             return exc
 
@@ -145,13 +146,12 @@ def _stream(ray: Any, scored: Any, expected: int) -> Iterator[PartResult]:
             part = pickle.loads(row["result"])
             if isinstance(part, ConvolensError):
                 raise type(part)(part.message, path=part.path, line=part.line)
-            for found in part.utterances["model"].unique().tolist():
-                tag = tag or found
-                if found != tag:
-                    raise ConvolensError(
-                        f"Ray workers scored with different models ({tag} and {found});"
-                        " install the same convolens version and models on every node"
-                    )
+            tag = tag or part.model
+            if part.model != tag:
+                raise ConvolensError(
+                    f"Ray workers scored with different models ({tag} and {part.model});"
+                    " install the same convolens version and models on every node"
+                )
             want += 1
             yield part
     except ray.exceptions.RayError as exc:  # a bug or a lost worker, wrapped by Ray: say it in one line

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -204,6 +205,7 @@ def plan_run(
         else:
             problems.append(_problem(MissingInputError("no such file or folder", path=item)))
 
+    paths = _Paths()
     rows_by_path: dict[Path, list[ManifestRow]] = {}
     loaded: set[Path] = set()
     for mpath in manifests:
@@ -212,11 +214,11 @@ def plan_run(
         except ConvolensError as exc:
             problems.append(_problem(exc))
             continue
-        loaded.add(_resolve(mpath))
+        loaded.add(paths.resolve(mpath))
         problems.extend(_problem(e) for e in row_errors)
-        roots = [_resolve(f) for f in folders] + [_resolve(mpath.parent)]
+        roots = [paths.resolve(f) for f in folders] + [paths.resolve(mpath.parent)]
         for row in rows:
-            target = _resolve(row.path)
+            target = paths.resolve(row.path)
             if not allow_outside and not any(_inside(target, root) for root in roots):
                 message = (
                     f"path {row.path.as_posix()} leads outside the run's folders (to {target.as_posix()}); "
@@ -227,12 +229,12 @@ def plan_run(
             rows_by_path.setdefault(target, []).append(row)
 
     jobs: dict[Path, Job] = {}
-    bases = folders or [Path.cwd()]
+    paths.bases(folders or [Path.cwd()])
 
     def add(path: Path) -> None:
-        key = _resolve(path)
+        key = paths.resolve(path)
         if key not in jobs:
-            jobs[key] = Job(path=path, name=_display(path, bases), rows=tuple(rows_by_path.get(key, ())))
+            jobs[key] = Job(path=path, name=paths.display(path, key), rows=tuple(rows_by_path.get(key, ())))
 
     for path in explicit:
         add(path)
@@ -248,20 +250,20 @@ def plan_run(
                         )
                     )
                 )
-    skip = {_resolve(p) for p in manifests}
+    skip = {paths.resolve(p) for p in manifests}
     if roster_path is not None:
-        skip.add(_resolve(roster_path))
+        skip.add(paths.resolve(roster_path))
     for folder in folders:
         # A manifest that could not be read covers nothing: its folder is scored from file names.
         own = folder / MANIFEST_NAME if manifest is None else Path(manifest)
-        covered = _resolve(own) in loaded
+        covered = paths.resolve(own) in loaded
         for path in sorted(_walk(folder)):
-            key = _resolve(path)
+            key = paths.resolve(path)
             if key in skip or key in jobs:
                 continue
             if covered:
                 msg = "not in the manifest, not scored (add it to the manifest or name the file on the command line)"
-                problems.append((Problem(path=_display(path, bases), message=msg, level="warning"), "CL211"))
+                problems.append((Problem(path=paths.display(path, key), message=msg, level="warning"), "CL211"))
             else:
                 add(path)
     return Plan(jobs=list(jobs.values()), roster_path=roster_path, problems=problems)
@@ -280,21 +282,41 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _resolve(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
+class _Paths:
+    """Real paths for one plan, each folder's worked out once: a corpus is thousands of files in a few folders."""
 
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+        self._bases: list[Path] = []
 
-def _display(path: Path, bases: list[Path]) -> str:
-    """Give the path as the user will recognise it: relative to the current folder when possible."""
-    for base in [Path.cwd(), *bases]:
+    def resolve(self, path: Path) -> Path:
+        """Give what ``path.resolve()`` gives."""
         try:
-            return _resolve(path).relative_to(_resolve(base)).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+            return Path(self._real(os.fspath(path)))
+        except OSError:
+            return path.absolute()
+
+    def _real(self, path: str) -> str:
+        head, name = os.path.split(path)
+        if name in ("", ".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
+        folder = self._folders.get(head)
+        if folder is None:
+            folder = self._folders[head] = os.path.realpath(head or os.curdir)
+        return os.path.join(folder, name)
+
+    def bases(self, folders: list[Path]) -> None:
+        """Name files relative to the current folder when possible, else to the first of ``folders`` holding them."""
+        self._bases = [self.resolve(base) for base in [Path.cwd(), *folders]]
+
+    def display(self, path: Path, real: Path) -> str:
+        """Give ``path`` (whose real path is ``real``) as the user will recognise it (see :meth:`bases`)."""
+        for base in self._bases:
+            try:
+                return real.relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
 
 
 def _problem(exc: ConvolensError, level: str = "error") -> tuple[Problem, str]:

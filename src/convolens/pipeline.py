@@ -9,27 +9,25 @@ reused is :mod:`convolens.engine`'s job.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .classifiers.base import FocusClassifier
 from .errors import ConvolensError
-from .inputs import Job, ManifestRow, metadata_from_filename
-from .model import FOCUS_ORDER, Call, CallKind, Problem, Role, Transcript
-from .nlp import analyse_turns
+from .inputs import Job
+from .model import Problem, Transcript
 from .readers import ReadOptions, read_any
 from .redact import Redactor
 from .roster import Roster
+from .rows import Progress as Progress
+from .rows import TableBuilder, unused_rows
 from .schema import conform, empty
-
-#: progress(stage, done, total): called as files are read and turns classified.
-Progress = Callable[[str, int, int], None]
+from .store import decode_table, encode_tables
 
 
 @dataclass
@@ -104,9 +102,39 @@ class PartResult:
     utterances: pd.DataFrame
     #: with redaction on: identifiers masked in this part, by kind.
     redacted: dict[str, int] = field(default_factory=dict)
+    #: ``name@version`` of the classifier that scored the part.
+    model: str = ""
+    #: the tables as Parquet bytes (see :meth:`pack`), when the part was packed for another process.
+    packed: dict[str, bytes] | None = None
+    #: the figures the run summary adds up (``convolens.engine.part_stats``), when already worked out.
+    stats: dict[str, Any] | None = None
+
+    def errors_frame(self) -> pd.DataFrame:
+        """Give the error rows of the part's files as an errors table."""
+        rows = [row for f in self.files for row in f.errors]
+        return conform(pd.DataFrame(rows), "errors") if rows else empty("errors")
+
+    def pack(self) -> None:
+        """Encode the tables as Parquet, as they will be written, and drop the frames.
+
+        A part scored in a worker process crosses to the writer packed: the worker does the
+        encoding, which is most of the writing, and the bytes are smaller to send than frames.
+        """
+        if self.packed is None:
+            self.packed = encode_tables(self.calls, self.utterances, self.errors_frame())
+            self.calls, self.utterances = empty("calls"), empty("utterances")
+
+    def unpack(self) -> None:
+        """Give the part its frames back from the packed tables (the bytes are forgotten)."""
+        if self.packed is not None:
+            self.calls = decode_table(self.packed["calls"], "calls")
+            self.utterances = decode_table(self.packed["utterances"], "utterances")
+            self.packed = None
 
     def drop_file(self, outcome: FileOutcome, error: dict[str, Any]) -> None:
         """Turn a scored file into a failed one (its rows removed) because of ``error``."""
+        self.unpack()
+        self.stats = None
         ids = set(outcome.call_ids)
         self.calls = self.calls[~self.calls["call_id"].isin(ids)].reset_index(drop=True)
         self.utterances = self.utterances[~self.utterances["call_id"].isin(ids)].reset_index(drop=True)
@@ -157,7 +185,7 @@ def score_part(
     are settled by the caller, in plan order), so batches can run anywhere.
     """
     redactor = Redactor() if settings.redact else None
-    builder = _TableBuilder(settings.roster, settings.path_ids, redactor)
+    builder = TableBuilder(settings.roster, settings.path_ids, redactor)
     outcomes: list[FileOutcome] = []
     for index, job, key in items:
         errors: list[dict[str, Any]] = []
@@ -174,6 +202,7 @@ def score_part(
         for call_id, transcript in zip(call_ids, transcripts, strict=True):
             builder.add(job, transcript, call_id, len(transcripts))
             errors.extend(error_row(problem, "CL190") for problem in transcript.problems)
+        errors.extend(error_row(problem, "CL212") for problem in unused_rows(job, transcripts))
         outcomes.append(FileOutcome(index, job.name, key, True, call_ids, errors))
     if redactor is not None:
         for outcome in outcomes:
@@ -185,6 +214,7 @@ def score_part(
         calls=builder.calls_frame(utterances),
         utterances=utterances,
         redacted=dict(redactor.counts) if redactor else {},
+        model=f"{classifier.name}@{classifier.version}",
     )
 
 
@@ -206,7 +236,7 @@ def score_transcripts(
     if repeated:
         raise ConvolensError(f"call id {repeated[0]!r} is given to more than one transcript")
     redactor = Redactor() if settings.redact else None
-    builder = _TableBuilder(settings.roster, settings.path_ids, redactor)
+    builder = TableBuilder(settings.roster, settings.path_ids, redactor)
     outcomes: list[FileOutcome] = []
     for index, t in enumerate(transcripts):
         cid = str(t.meta.call_id)
@@ -223,156 +253,5 @@ def score_transcripts(
         calls=builder.calls_frame(utterances),
         utterances=utterances,
         redacted=dict(redactor.counts) if redactor else {},
+        model=f"{classifier.name}@{classifier.version}",
     )
-
-
-class _TableBuilder:
-    """Collects the call and utterance rows of a batch of files, then classifies them."""
-
-    def __init__(
-        self, roster: Roster | None, path_ids: frozenset[str] = frozenset(), redactor: Redactor | None = None
-    ) -> None:
-        self.roster = roster
-        self.path_ids = path_ids
-        self.redactor = redactor
-        self.calls: list[dict[str, Any]] = []
-        self.rows: list[dict[str, Any]] = []
-
-    def call_ids_for(self, job: Job, transcripts: Sequence[Transcript]) -> list[str]:
-        """Give the call id of each transcript of a file; raise when the file repeats one."""
-        ids = [self._call_id(job, t, i, len(transcripts)) for i, t in enumerate(transcripts)]
-        repeated = sorted(cid for cid, count in Counter(ids).items() if count > 1)
-        if repeated:
-            raise ConvolensError(f"the file holds call_id {repeated[0]!r} more than once", path=job.name)
-        return ids
-
-    def _call_id(self, job: Job, t: Transcript, i: int, n: int) -> str:
-        row = _row_for(job, t, n)
-        if row is not None and row.call_id:
-            return row.call_id
-        if t.meta.call_id:
-            return t.meta.call_id
-        name = PurePosixPath(job.name)
-        stem = str(name.with_suffix("")) if job.name in self.path_ids else name.stem
-        return stem if n == 1 else f"{stem}#{i + 1}"
-
-    def add(self, job: Job, t: Transcript, call_id: str, n: int) -> None:
-        row = _row_for(job, t, n)
-        name_kind, name_date = metadata_from_filename(job.path)
-        kind, kind_src = _first((row.kind if row else None, "manifest"), (t.meta.kind, "file"), (name_kind, "filename"))
-        date, date_src = _first((row.date if row else None, "manifest"), (t.meta.date, "file"), (name_date, "filename"))
-        title = (row.title if row else None) or t.meta.title
-        if self.redactor is not None:
-            title = self.redactor.maybe(title)
-        names = {**t.meta.speaker_names, **(row.speakers if row else {})}
-        call = Call(call_id=call_id, kind=kind, date=date, title=title, source_path=job.name, format=t.format)
-        self.calls.append(
-            {
-                **asdict(call),
-                "kind": kind.value if kind else None,
-                "encoding": t.encoding,
-                "metadata_source": f"kind={kind_src};date={date_src}",
-            }
-        )
-        for index, turn in enumerate(t.turns):
-            speaker = names.get(turn.speaker, turn.speaker)
-            person = self.roster.match(speaker) if self.roster else None
-            role = _role(
-                person.role if person else None, kind, turn.speaker, t, speaker, has_roster=self.roster is not None
-            )
-            self.rows.append(
-                {
-                    "call_id": call_id,
-                    "index": index,
-                    "kind": kind.value if kind else None,
-                    "date": date,
-                    "speaker": speaker,
-                    "speaker_label": turn.speaker if speaker != turn.speaker else None,
-                    "person_id": person.person_id if person else None,
-                    "role": role.value,
-                    "manager_id": person.manager_id if person else None,
-                    "team": person.team if person else None,
-                    "start_s": _num(turn.start_s),
-                    "end_s": _num(turn.end_s),
-                    "text": self.redactor(turn.text) if self.redactor is not None else turn.text,
-                }
-            )
-
-    def classify(self, classifier: FocusClassifier, progress: Progress | None) -> pd.DataFrame:
-        if not self.rows:
-            return empty("utterances")
-        texts = [r["text"] for r in self.rows]
-        tag = f"{classifier.name}@{classifier.version}"
-        chunk = 2048
-        for lo in range(0, len(texts), chunk):
-            results = analyse_turns(texts[lo : lo + chunk], classifier)
-            for row, res in zip(self.rows[lo : lo + chunk], results, strict=True):
-                row.update(
-                    is_question=res.is_question,
-                    focus=res.focus.value,
-                    focus_score=res.focus_score,
-                    theme=res.theme,
-                    question_text=res.question_text,
-                    evidence=res.evidence,
-                    model=tag,
-                )
-                for focus, p in zip(FOCUS_ORDER, res.probs, strict=True):
-                    row[f"p_{focus.value}"] = p
-            if progress:
-                progress("classify", min(lo + chunk, len(texts)), len(texts))
-        return conform(pd.DataFrame(self.rows), "utterances")
-
-    def calls_frame(self, utterances: pd.DataFrame) -> pd.DataFrame:
-        if not self.calls:
-            return empty("calls")
-        calls = pd.DataFrame(self.calls)
-        by_call = utterances.groupby("call_id", sort=False)
-        stats = pd.DataFrame(
-            {
-                "n_utterances": by_call.size(),
-                "n_questions": by_call["is_question"].sum(),
-                "duration_s": by_call["end_s"].max() - by_call["start_s"].min(),
-                "speakers": by_call["speaker"].agg(lambda s: "|".join(dict.fromkeys(s))),
-            }
-        )
-        calls = calls.join(stats, on="call_id")
-        calls["n_utterances"] = calls["n_utterances"].fillna(0).astype(int)
-        calls["n_questions"] = calls["n_questions"].fillna(0).astype(int)
-        return conform(calls, "calls")
-
-
-def _row_for(job: Job, t: Transcript, n: int) -> ManifestRow | None:
-    """Give the manifest row describing this transcript: by call id, else the file's only row."""
-    if t.meta.call_id:
-        for row in job.rows:
-            if row.call_id == t.meta.call_id:
-                return row
-    if n == 1 and job.rows:
-        return job.rows[0]
-    return None
-
-
-def _first(*candidates: tuple[Any, str]) -> tuple[Any, str]:
-    for value, source in candidates:
-        if value is not None:
-            return value, source
-    return None, "missing"
-
-
-def _role(
-    found: Role | None, kind: CallKind | None, label: str, t: Transcript, speaker: str, *, has_roster: bool
-) -> Role:
-    """Give a speaker's role: the roster's, else customer for outsiders in customer calls."""
-    if found is not None:
-        return found
-    if not speaker.strip() or kind is not CallKind.CUSTOMER_CALL:
-        return Role.UNKNOWN
-    if t.meta.external_speakers:
-        # The file says who is outside the company (Gong affiliation): trust it over absence from the roster.
-        return Role.CUSTOMER if label in t.meta.external_speakers else Role.UNKNOWN
-    # Without a roster every seller would look like a customer, so say unknown instead.
-    return Role.CUSTOMER if has_roster else Role.UNKNOWN
-
-
-def _num(value: float | None) -> float:
-    return math.nan if value is None else float(value)

@@ -23,18 +23,21 @@ at the top) are still read.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .errors import RunDirError
-from .schema import conform, empty
+from .schema import conform, empty, is_conformed
 
 CALLS_FILE = "calls.parquet"
 UTTERANCES_FILE = "utterances.parquet"
@@ -62,6 +65,11 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write bytes atomically."""
+    write_atomic(path, lambda p: p.write_bytes(data))
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write text (UTF-8) atomically."""
     write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
@@ -72,27 +80,29 @@ def write_json_atomic(path: Path, data: Any) -> None:
     write_text_atomic(path, json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
 
 
-def write_part(
-    folder: str | Path,
-    part_id: str,
-    calls: pd.DataFrame,
-    utterances: pd.DataFrame,
-    errors: pd.DataFrame,
-    meta: dict[str, Any],
-) -> None:
-    """Write one part of a run's datasets; its record ``parts/<part_id>.json`` goes last."""
-    folder = Path(folder)
+def encode_tables(calls: pd.DataFrame, utterances: pd.DataFrame, errors: pd.DataFrame) -> dict[str, bytes]:
+    """Give a part's three tables as the Parquet files :func:`write_part` writes, checked against the schema."""
+    encoded = {}
     for name, frame in (("utterances", utterances), ("calls", calls), ("errors", errors)):
-        write_atomic(folder / name / f"{part_id}.parquet", _parquet(conform(frame, name)))
+        typed = frame if is_conformed(frame, name) else conform(frame, name)
+        buffer = io.BytesIO()
+        typed.to_parquet(buffer, index=False)
+        encoded[name] = buffer.getvalue()
+    return encoded
+
+
+def decode_table(data: bytes, table: str) -> pd.DataFrame:
+    """Give a table back from the Parquet bytes :func:`encode_tables` made."""
+    return conform(pd.read_parquet(io.BytesIO(data)), table)
+
+
+def write_part(folder: str | Path, part_id: str, tables: Mapping[str, bytes], meta: dict[str, Any]) -> None:
+    """Write one part of a run's datasets (:func:`encode_tables`); its record ``parts/<part_id>.json`` goes last."""
+    folder = Path(folder)
+    for name in ("utterances", "calls", "errors"):
+        write_bytes_atomic(folder / name / f"{part_id}.parquet", tables[name])
     record = json.dumps({"format": PART_FORMAT, "id": part_id, **meta}, ensure_ascii=False, default=str)
     write_text_atomic(folder / PARTS_DIR / f"{part_id}.json", record)
-
-
-def _parquet(table: pd.DataFrame) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        table.to_parquet(path, index=False)
-
-    return write
 
 
 def list_parts(folder: str | Path) -> list[dict[str, Any]]:
@@ -207,7 +217,8 @@ def write_run(
             (folder / old).unlink(missing_ok=True)
         sources = sorted(set(calls["source_path"].dropna().astype(str))) if "source_path" in calls else []
         files = [{"name": name, "key": "", "scored": True, "call_ids": []} for name in sources]
-        write_part(folder, "all", calls, utterances, errors, {"first_index": 0, "files": files, "stats": {}})
+        tables = encode_tables(calls, utterances, errors)
+        write_part(folder, "all", tables, {"first_index": 0, "files": files, "stats": {}})
         (folder / PARTS_DIR).mkdir(exist_ok=True)
         write_atomic(folder / PEOPLE_FILE, lambda p: conform(people, "people").to_parquet(p, index=False))
         write_json_atomic(folder / INDEX_FILE, {"parts": ["all"], "errors": []})
@@ -244,13 +255,14 @@ def _read_parts(
 ) -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     for name in names:
-        files = [folder / name / f"{meta['id']}.parquet" for meta in parts]
-        frames = [pd.read_parquet(f) for f in files]
+        # One Arrow table, converted once: a pandas frame per part file took seconds for a big run.
+        read = [pq.read_table(folder / name / f"{meta['id']}.parquet") for meta in parts]
+        found = [table for table in read if table.num_rows]
+        frames = [pa.concat_tables(found, promote_options="permissive").to_pandas()] if found else []
         if name == "errors":
             run_level = read_index(folder).get("errors", [])
             if run_level:
                 frames.insert(0, pd.DataFrame(run_level))
-        frames = [f for f in frames if len(f)]
         tables[name] = conform(pd.concat(frames, ignore_index=True), name) if frames else empty(name)
     return tables
 

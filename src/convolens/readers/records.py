@@ -43,8 +43,10 @@ def load_json(source: Source, vendor: str) -> Any:
 
 def looks_like_json(head: str) -> bool:
     """Give True when the text starts (after blanks) with ``{`` or ``[``."""
-    start = head.lstrip()[:1]
-    return start in ("{", "[")
+    first = head[:1]
+    if not first.isspace():
+        return first in ("{", "[")  # no blanks to skip: no copy of the head (six readers ask)
+    return head.lstrip()[:1] in ("{", "[")
 
 
 def key_pattern(*keys: str) -> re.Pattern[str]:
@@ -89,6 +91,9 @@ def seconds(value: Any, scale: float = 1.0) -> float | None:
 
     Raises ``ValueError`` for something that is not a finite, non-negative time.
     """
+    kind = type(value)
+    if (kind is float and 0 <= value < math.inf) or (kind is int and value >= 0):
+        return float(value) / scale  # the common cases, first (NaN fails the comparison, refused below)
     if value is None:
         return None
     if isinstance(value, bool):
@@ -153,7 +158,7 @@ class Gatherer:
         # An empty text loses nothing, so it is dropped without a warning.
         cleaned = clean_text(text)
         if cleaned:
-            self.part.cues.append(Cue(speaker=speaker, text=cleaned, start_s=start_s, end_s=end_s, line=record))
+            self.part.cues.append(Cue(speaker, cleaned, start_s, end_s, record))
 
 
 def assemble(

@@ -60,10 +60,10 @@ class SrtReader:
     def detect(self, source: Source) -> bool:
         """Give True when the head has a cue timing with comma milliseconds or a numbered cue."""
         head = source.head
-        if head.lstrip("\ufeff \t\n").startswith("WEBVTT"):
+        if "-->" not in head or head.lstrip("\ufeff \t\n").startswith("WEBVTT"):
             return False
         previous = ""
-        for raw_line in head.split("\n"):
+        for raw_line in source.head_lines:
             text = raw_line.strip()
             timed = "-->" in text and parse_timing(text) is not None
             if timed and ("," in text.split("-->", 1)[0] or previous.isdigit()):

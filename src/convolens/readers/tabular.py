@@ -81,12 +81,10 @@ class _Layout:
 
     def pick(self, line: int, cells: Sequence[Any], note: str | None = None) -> _Row:
         """Give the used cells of a full row (missing cells read as empty)."""
-
-        def cell(role: str) -> Any:
-            i = self.index[role]
-            return cells[i] if i is not None and i < len(cells) else None
-
-        return _Row(line, cell("text"), cell("speaker"), cell("start_s"), cell("end_s"), cell("call_id"), note)
+        n, index = len(cells), self.index
+        roles = (index["text"], index["speaker"], index["start_s"], index["end_s"], index["call_id"])
+        text, speaker, start, end, call = [cells[i] if i is not None and i < n else None for i in roles]
+        return _Row(line, text, speaker, start, end, call, note)
 
 
 def column_key(name: str) -> str:
@@ -153,15 +151,7 @@ def cell_seconds(value: Any, scale: float) -> float | None:
     ``scale`` divides plain numbers (1000 for a milliseconds column); clock
     text and durations are seconds already. Raises ``ValueError`` for anything else.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, dt.timedelta):
-        number = value.total_seconds()
-    elif isinstance(value, (int, float, decimal.Decimal)):
-        number = float(value) / scale
-    elif isinstance(value, str):
+    if isinstance(value, str):  # first: every CSV cell is one
         text = value.strip()
         if not text:
             return None
@@ -172,6 +162,14 @@ def cell_seconds(value: Any, scale: float) -> float | None:
             number = float(text) / scale
         except ValueError:
             number = parse_clock(text)
+    elif value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    elif isinstance(value, bool):
+        raise ValueError(value)
+    elif isinstance(value, dt.timedelta):
+        number = value.total_seconds()
+    elif isinstance(value, (int, float, decimal.Decimal)):
+        number = float(value) / scale
     else:
         raise ValueError(value)
     if not math.isfinite(number) or number < 0:
@@ -181,6 +179,8 @@ def cell_seconds(value: Any, scale: float) -> float | None:
 
 def _text(value: Any) -> str:
     """Give a cell as text ("" for empty or NaN); ints in full."""
+    if type(value) is str:  # every CSV cell
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return value if isinstance(value, str) else id_text(value) or ""
@@ -192,9 +192,10 @@ def _transcripts(source: Source, fmt: str, layout: _Layout, rows: Iterable[_Row]
     Warnings carry the row's line (CSV) or, for ``binary`` formats, its row number, also named in the message.
     """
     groups: dict[str, Gatherer] = {}
+    by_call = layout.index["call_id"] is not None
     for row in rows:
         where = f"row {row.line}: " if binary else ""
-        key = _text(row.call).strip() if layout.index["call_id"] is not None else ""
+        key = _text(row.call).strip() if by_call else ""
         g = groups.get(key)
         if g is None:
             g = groups[key] = Gatherer(source)
@@ -205,15 +206,19 @@ def _transcripts(source: Source, fmt: str, layout: _Layout, rows: Iterable[_Row]
         if not text.strip():
             g.warn(f"{where}empty text; row skipped", row.line)
             continue
-        times: list[float | None] = []
-        for role, value, scale in (("start", row.start, layout.start_scale), ("end", row.end, layout.end_scale)):
-            try:
-                times.append(cell_seconds(value, scale))
-            except (ValueError, OverflowError, decimal.InvalidOperation):
-                g.warn(f"{where}bad {role} time {value!r}; time left empty", row.line)
-                times.append(None)
-        g.add_cue(_text(row.speaker).strip() or None, text, times[0], times[1], row.line)
+        start = _cell_time(g, row.start, layout.start_scale, where, "start", row.line)
+        end = _cell_time(g, row.end, layout.end_scale, where, "end", row.line)
+        g.add_cue(_text(row.speaker).strip() or None, text, start, end, row.line)
     return assemble(source, fmt, [g.part for g in groups.values()], text=not binary)
+
+
+def _cell_time(g: Gatherer, value: Any, scale: float, where: str, role: str, line: int) -> float | None:
+    """Give :func:`cell_seconds` of a cell; warn (``where`` starts the message) and give None for a bad one."""
+    try:
+        return cell_seconds(value, scale)
+    except (ValueError, OverflowError, decimal.InvalidOperation):
+        g.warn(f"{where}bad {role} time {value!r}; time left empty", line)
+        return None
 
 
 # --- CSV ----------------------------------------------------------------------------
@@ -362,10 +367,10 @@ def _csv_rows(source: Source, reader: Any, layout: _Layout, header: list[str], o
             return
         line = previous + 1 + offset
         previous = int(reader.line_num)
-        if not any(c.strip() for c in cells):
+        if not any(map(str.strip, cells)):
             continue  # blank line
         note = None
-        extra = [c for c in cells[width:] if c.strip()]
+        extra = [c for c in cells[width:] if c.strip()] if len(cells) > width else None
         if extra:
             # Usually an unquoted delimiter inside the text: say so rather than lose the words quietly.
             note = f"{len(extra)} field(s) beyond the {width} header columns ignored: {extra!r}"
