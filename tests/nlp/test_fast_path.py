@@ -9,7 +9,8 @@ Two references:
   ``python tests/nlp/test_fast_path.py`` (which uses the slow reference path below).
 * a slow reference path kept here: ``nlp.pipe`` through the three components, spaCy's own
   ``Matcher``, scikit-learn's vectorisers, the linear model re-reading each sentence's text and
-  the lexicon matching each whole Doc (as before), with nothing remembered between calls.
+  the lexicon matching each whole Doc with spaCy's PhraseMatcher and tokenising texts with spaCy
+  (as before), with nothing remembered between calls.
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ from spacy.tokens import Doc, Span
 
 from convolens.classifiers import get_classifier
 from convolens.classifiers.base import FocusClassifier, Prediction
+from convolens.classifiers.chunk_tokenizer import ChunkTokenizer
 from convolens.classifiers.linear_features import fast_tfidf
 from convolens.classifiers.recent import RecentPredictions
+from convolens.classifiers.turn_tokens import TurnTokens
 from convolens.nlp import TurnAnalysis, analyse_turns, make_nlp, turn_analysis
 from convolens.nlp import pipeline as nlp_pipeline
 from convolens.nlp.components import token_words
-from convolens.nlp.tokens import doc_tokens, sentence_texts
+from convolens.nlp.direct import turn_sentence_texts
 from convolens.nlp.words import normalise_all
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,10 +109,11 @@ class _LexiconAsBefore(_AsBefore):
 
 
 def _slow(name: str) -> Any:
-    """Give a new classifier whose speed-ups are off: spaCy's Matcher, scikit-learn, no memory."""
+    """Give a new classifier whose speed-ups are off: spaCy's tokenizer and matchers, scikit-learn, no memory."""
     clf: Any = get_classifier(name)
     lexicon = clf if name == "lexicon" else clf._lexicon_clf()
     lexicon._fast_tokens = None
+    lexicon._fast_phrases = None
     lexicon._recent = RecentPredictions(max_texts=0)
     if name == "linear":
         clf._fast = (None, None)
@@ -218,14 +222,16 @@ def test_token_words_read_from_arrays_are_those_of_the_tokens(turns: list[str]) 
 def test_sentence_texts_and_which_sentences_tokenise_alone(turns: list[str]) -> None:
     nlp = make_nlp("lexicon")
     tokenizer = spacy.blank("en").tokenizer
+    chunks = ChunkTokenizer(nlp.tokenizer)
     checked = 0
-    for text, doc in zip(turns, nlp.pipe(turns), strict=True):
+    for turn, doc in zip(chunks.turns(turns), nlp.pipe(turns), strict=True):
         if not len(doc):
             continue
         sents = list(doc.sents)
         bounds = [s.start for s in sents] + [len(doc)]
-        texts, alone = sentence_texts(doc, text, doc_tokens(doc).spaces, bounds)
+        texts, alone = turn_sentence_texts(turn, bounds)
         assert texts == [s.text for s in sents]
+        assert (texts, alone) == turn_sentence_texts(TurnTokens.from_doc(doc, turn.table), bounds)
         for sent, by_itself in zip(sents, alone, strict=True):
             if by_itself:
                 assert [t.text for t in tokenizer(sent.text)] == [t.text for t in sent]

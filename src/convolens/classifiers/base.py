@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from spacy.tokenizer import Tokenizer
     from spacy.tokens import Doc
 
+    from .turn_tokens import TurnTokens
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -85,5 +87,33 @@ class SentenceClassifier(FocusClassifier, Protocol):
     def predict_sentences(
         self, sentences: Sequence[Sentence], *, tokenizer: Tokenizer | None = None
     ) -> list[Prediction]:
+        """Give one prediction per sentence, in order."""
+        ...
+
+
+class TurnSentence(NamedTuple):
+    """A sentence as :func:`convolens.nlp.analyse_turns` hands it to a classifier: tokens ``start:end`` of a turn."""
+
+    turn: TurnTokens
+    start: int
+    end: int
+    #: the sentence's text, from its first token to the end of its last.
+    text: str
+    #: whether the sentence begins and ends at whitespace or an edge of the turn, so that its text alone
+    #: gets these same tokens (see ``Sentence.alone``).
+    alone: bool
+
+
+@runtime_checkable
+class TurnClassifier(FocusClassifier, Protocol):
+    """A classifier that reads the pipeline's tokens of a turn (:class:`~.turn_tokens.TurnTokens`).
+
+    ``predict_turn_sentences`` gives what ``predict`` gives for the sentences' texts wherever a
+    turn's tokens are the ones the text alone would get (the turn's ``tokenizer`` says whose they
+    are). As for :class:`SentenceClassifier`, each sentence's prediction must not depend on the other
+    sentences of the call.
+    """
+
+    def predict_turn_sentences(self, sentences: Sequence[TurnSentence]) -> list[Prediction]:
         """Give one prediction per sentence, in order."""
         ...

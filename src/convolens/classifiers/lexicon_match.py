@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import compress
 from typing import Any
 
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+
+from .turn_tokens import TokenTable
 
 ONE, OPTIONAL, NOT = 0, 1, 2
 _OPS = {None: ONE, "1": ONE, "?": OPTIONAL, "!": NOT}
@@ -190,29 +193,32 @@ class TokenPatterns:
                 mask |= atoms.bits(get_string_id(text), text)
         return mask
 
+    def token_mask(self, vocab: Vocab, orth: int, norm: int) -> int:
+        """Give the bit mask of the atoms that hold for a token with these ``ORTH`` and ``NORM`` ids."""
+        by_orth = self._by_orth
+        mask = by_orth.get(orth)
+        if mask is None:
+            if len(by_orth) > _CACHE_LIMIT:
+                by_orth.clear()
+            mask = by_orth[orth] = self._lexeme_mask(vocab, orth)
+        if self._norm is not None:
+            by_norm = self._by_norm
+            bits = by_norm.get(norm)
+            if bits is None:
+                if len(by_norm) > _CACHE_LIMIT:
+                    by_norm.clear()
+                bits = by_norm[norm] = self._norm.bits(norm, vocab.strings[norm])
+            mask |= bits
+        return mask
+
     def masks(self, doc: Doc, orths: Sequence[int] | None = None) -> list[int]:
         """Give, per token of ``doc``, the bit mask of the atoms that hold for it."""
         if orths is None:
             orths = doc.to_array("ORTH").tolist()
-        by_orth = self._by_orth
-        if len(by_orth) > _CACHE_LIMIT:
-            by_orth.clear()
+        norms = doc.to_array("NORM").tolist() if self._norm is not None else [0] * len(orths)
+        mask = self.token_mask
         vocab = doc.vocab
-        masks = [by_orth.get(o, -1) for o in orths]
-        if -1 in masks:
-            for i, o in enumerate(orths):
-                if masks[i] < 0:
-                    masks[i] = by_orth[o] = self._lexeme_mask(vocab, o)
-        if self._norm is not None:
-            by_norm = self._by_norm
-            if len(by_norm) > _CACHE_LIMIT:
-                by_norm.clear()
-            for i, n in enumerate(doc.to_array("NORM").tolist()):
-                m = by_norm.get(n)
-                if m is None:
-                    m = by_norm[n] = self._norm.bits(n, vocab.strings[n])
-                masks[i] |= m
-        return masks
+        return [mask(vocab, o, n) for o, n in zip(orths, norms, strict=True)]
 
     # -- matching ------------------------------------------------------------------------
     def find(self, doc: Doc, orths: Sequence[int] | None = None) -> list[tuple[int, int, int]]:
@@ -221,21 +227,47 @@ class TokenPatterns:
         ``orths`` are the Doc's ``ORTH`` ids when the caller has them. spaCy's ``Matcher`` gives
         the same set; when two matches share a span, only it can say which comes first.
         """
-        n = len(doc)
-        if n == 0 or not self._compiled:
+        if len(doc) == 0 or not self._compiled:
             return []
-        masks = self.masks(doc, orths)
-        starters = self._starters
+        return self.find_masks(self.masks(doc, orths))
+
+    def find_masks(self, masks: Sequence[int]) -> list[tuple[int, int, int]]:
+        """Give every ``(key, start, end)`` match in tokens with these masks (see :meth:`token_mask`)."""
+        if not masks or not self._compiled:
+            return []
+        starting = [self._starting_cached(m) for m in masks]
+        return self._find(masks, [s for s, cands in enumerate(starting) if cands], starting)
+
+    def find_tokens(self, types: Sequence[int], table: TokenTable) -> list[tuple[int, int, int]]:
+        """Give every ``(key, start, end)`` match in a turn's tokens (ids in ``table``), in no particular order."""
+        if not types or not self._compiled:
+            return []
+        vocab, orths, norms, mask_of = table.vocab, table.orth, table.norm, self.token_mask
+        by_type = table.column(self, lambda t: mask_of(vocab, orths[t], norms[t]))
+        starting_of = table.column((self, "starting"), lambda t: self._starting_cached(by_type[t]))
+        starts = list(compress(range(len(types)), map(starting_of.__getitem__, types)))
+        if not starts:
+            return []
+        return self._find(list(map(by_type.__getitem__, types)), starts, list(map(starting_of.__getitem__, types)))
+
+    def _starting_cached(self, mask: int) -> tuple[int, ...]:
+        cands = self._starters.get(mask)
+        if cands is None:
+            if len(self._starters) > _CACHE_LIMIT:
+                self._starters.clear()
+            cands = self._starters[mask] = self._starting(mask)
+        return cands
+
+    def _find(
+        self, masks: Sequence[int], starts: Sequence[int], starting: Sequence[tuple[int, ...]]
+    ) -> list[tuple[int, int, int]]:
+        """Give the matches that begin at ``starts``, where ``starting[s]`` are the patterns that may begin at ``s``."""
+        n = len(masks)
         found: list[tuple[int, int, int]] = []
         compiled = self._compiled
         second = self._second
-        for s, m in enumerate(masks):
-            cands = starters.get(m)
-            if cands is None:
-                if len(starters) > _CACHE_LIMIT:
-                    starters.clear()
-                cands = starters[m] = self._starting(m)
-            for p in cands:
+        for s in starts:
+            for p in starting[s]:
                 need = second[p]
                 if need >= 0 and (s + 1 >= n or masks[s + 1] & need != need):
                     continue  # two plain specs open the pattern and the next token fails the second

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -28,9 +29,9 @@ from ..errors import ModelError
 from ..model import FOCUS_ORDER, Focus
 from ..store import write_atomic, write_text_atomic
 from .artifacts import read_artifacts
-from .base import FocusClassifier, Prediction, Sentence
+from .base import FocusClassifier, Prediction, Sentence, TurnSentence
 from .calibration import fit_temperature, label_indices, softmax
-from .linear_features import FastTfidf, fast_tfidf
+from .linear_features import FastTfidf, fast_tfidf, first_of_row_argsorts
 from .recent import RecentPredictions
 
 FORMAT = "convolens.linear.v1"
@@ -44,6 +45,7 @@ _WORD = {
 _CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "sublinear_tf": True, "lowercase": True}
 #: how strongly the lexicon's probabilities count beside thousands of n-gram features.
 LEXICON_SCALE = 3.0
+_CLASS_NAMES = tuple(f.value for f in FOCUS_ORDER)
 
 
 class LinearClassifier:
@@ -74,7 +76,7 @@ class LinearClassifier:
         self.temperature_ = 1.0
         self.info_: dict[str, Any] = {}
         self._version = "unfitted"
-        self._word_names: np.ndarray | None = None
+        self._word_names: list[str] | None = None
         self._fast: tuple[FastTfidf | None, FastTfidf | None] | None = None
         self._recent = RecentPredictions()
         if path is not None:
@@ -114,6 +116,26 @@ class LinearClassifier:
             found = [pred if pred is not None else next(fresh) for pred in found]
         return cast(list[Prediction], found)
 
+    def predict_turn_sentences(self, sentences: Sequence[TurnSentence]) -> list[Prediction]:
+        """Give what :meth:`predict` gives for the sentences' texts, scoring the lexicon on the turns' tokens.
+
+        Recent short sentences are remembered, as by :meth:`predict_sentences`.
+        """
+        if not sentences:
+            return []
+        found = self._recent.lookup([s.text for s in sentences])
+        todo = [s for s, pred in zip(sentences, found, strict=True) if pred is None]
+        if todo:
+            texts = [s.text for s in todo]
+            lexicon = self._lexicon_clf()
+            by_turns = getattr(lexicon, "predict_turn_sentences", None)
+            lex: list[Prediction] = by_turns(todo, as_text=True) if callable(by_turns) else lexicon.predict(texts)
+            preds = self._predict_with(texts, lex)
+            self._recent.remember(texts, preds)
+            fresh = iter(preds)
+            found = [pred if pred is not None else next(fresh) for pred in found]
+        return cast(list[Prediction], found)
+
     def _predict_with(self, texts: Sequence[str], lex: list[Prediction]) -> list[Prediction]:
         """Give the predictions for texts whose lexicon predictions are known."""
         assert self.coef_ is not None
@@ -125,12 +147,17 @@ class LinearClassifier:
         # each row's slice holds the same numbers _evidence used to compute row by row.
         rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
         negated = -(X.data * self.coef_[best[rows], indices])
-        bounds, ks, rows_p = indptr.tolist(), best.tolist(), probs.tolist()
+        # Each row's six strongest, in the order np.argsort(row)[:6] gives them.
+        top = first_of_row_argsorts(negated, indptr, 6)
+        flat = np.fromiter(chain.from_iterable(top), dtype=np.int64)
+        values, columns = negated[flat].tolist(), indices[flat].tolist()
+        ks, rows_p = best.tolist(), probs.tolist()
         out = []
+        at = 0
         for i, p in enumerate(rows_p):
-            lo, hi = bounds[i], bounds[i + 1]
-            top = np.argsort(negated[lo:hi])[:6] + lo
-            evidence = self._evidence(negated[top].tolist(), indices[top].tolist(), ks[i], lex[i])
+            size = len(top[i])
+            evidence = self._evidence(values[at : at + size], columns[at : at + size], ks[i], lex[i])
+            at += size
             out.append(_to_prediction(p, ks[i], lex[i], evidence))
         return out
 
@@ -216,7 +243,7 @@ class LinearClassifier:
         folder = Path(path)
         meta, tensors = read_artifacts(folder, "linear", FORMAT, load_file)
         self.word_ = _vectoriser(_WORD, meta["word_vocabulary"], tensors["word_idf"], folder)
-        self._word_names = np.array(meta["word_vocabulary"], dtype=object)
+        self._word_names = list(meta["word_vocabulary"])
         self.char_ = _vectoriser(_CHAR, meta["char_vocabulary"], tensors["char_idf"], folder)
         self._fast = None
         self._recent.clear()
@@ -283,13 +310,13 @@ class LinearClassifier:
         ``columns`` their feature columns; up to three positive word n-grams among them are shown.
         """
         assert self.word_ is not None
-        n_word = len(self.word_.vocabulary_)
-        top = [j for j in range(len(columns)) if negated[j] < 0 and columns[j] < n_word][:3]
         if self._word_names is None:
-            self._word_names = self.word_.get_feature_names_out()
+            self._word_names = self.word_.get_feature_names_out().tolist()
         words = self._word_names
+        n_word = len(words)
+        top = [j for j in range(len(columns)) if negated[j] < 0 and columns[j] < n_word][:3]
         parts = [f'"{words[columns[j]]}"({-negated[j]:+.2f})' for j in top]
-        text = f"linear:{FOCUS_ORDER[k].value} " + (", ".join(parts) if parts else "(character patterns)")
+        text = f"linear:{_CLASS_NAMES[k]} " + (", ".join(parts) if parts else "(character patterns)")
         return f"{text}; lexicon: {lex.evidence}" if lex.evidence else text
 
     def _hash(self) -> str:

@@ -38,7 +38,8 @@ class FastTfidf:
         self._idf = np.asarray(vectoriser.idf_)
         self._n_features = len(self._vocab)
         self._min_n, self._max_n = vectoriser.ngram_range
-        self._words: dict[str, np.ndarray] = {}
+        self._words: dict[str, np.ndarray] = {}  # char_wb: a word's columns
+        self._chunk_words: dict[str, tuple[list[str], list[int]]] = {}  # word: a chunk's words and their columns
         self._columns: Callable[[Sequence[str]], tuple[np.ndarray, list[int]]]
         if vectoriser.analyzer == "word":
             self._find_words = re.compile(vectoriser.token_pattern).findall
@@ -47,20 +48,40 @@ class FastTfidf:
             self._columns = self._char_columns
 
     def _word_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, list[int]]:
-        """Give the columns of the texts' in-vocabulary word n-grams (repeats included) and each text's end."""
+        """Give the columns of the texts' in-vocabulary word n-grams (repeats included) and each text's end.
+
+        A word never spans whitespace, so each whitespace-separated chunk's words (and their own
+        columns) are found once and remembered; n-grams across chunks are looked up per text.
+        """
+        cache = self._chunk_words
         get = self._vocab.get
-        find = self._find_words
         min_n, max_n = self._min_n, self._max_n
         cols: list[int] = []
         ends: list[int] = []
         for text in texts:
-            tokens = find(text.lower())
-            grams: list[str] = tokens if min_n == 1 else []
+            chunks = text.lower().split()
+            try:
+                found = [cache[chunk] for chunk in chunks]
+            except KeyError:
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                found = [self._chunk_words_once(chunk) for chunk in chunks]
+            tokens = [token for words, _ in found for token in words]
+            if min_n == 1:
+                cols += [j for _, own in found for j in own]
             for n in range(max(min_n, 2), min(max_n + 1, len(tokens) + 1)):
-                grams = grams + [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-            cols += [j for j in map(get, grams) if j is not None]
+                grams = map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False))  # shorter and shorter
+                cols += [j for j in map(get, grams) if j is not None]
             ends.append(len(cols))
         return np.array(cols, dtype=np.int32), ends
+
+    def _chunk_words_once(self, chunk: str) -> tuple[list[str], list[int]]:
+        """Give a chunk's words (the token pattern's matches) and the columns of those in the vocabulary, remembered."""
+        found = self._chunk_words.get(chunk)
+        if found is None:
+            words = self._find_words(chunk)
+            found = self._chunk_words[chunk] = (words, [j for j in map(self._vocab.get, words) if j is not None])
+        return found
 
     def _char_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, list[int]]:
         """Give the columns of the texts' in-vocabulary character n-grams (within words) and each text's end."""
@@ -69,16 +90,25 @@ class FastTfidf:
         ends: list[int] = []
         count = 0
         for text in texts:
-            for word in _WHITE_SPACES.sub(" ", text.lower()).split():
-                cols = cache.get(word)
-                if cols is None:
-                    if len(cache) >= _CACHE_LIMIT:
-                        cache.clear()
-                    cols = cache[word] = self._char_word(word)
-                parts.append(cols)
-                count += len(cols)
+            # scikit-learn first folds runs of whitespace into one space, which split() ignores anyway.
+            words = text.lower().split()
+            try:
+                found = [cache[word] for word in words]
+            except KeyError:
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                found = [self._char_word_once(word) for word in words]
+            parts += found
+            count += sum(map(len, found))
             ends.append(count)
         return np.concatenate(parts), ends
+
+    def _char_word_once(self, word: str) -> np.ndarray:
+        """Give :meth:`_char_word` of ``word``, remembered."""
+        cols = self._words.get(word)
+        if cols is None:
+            cols = self._words[word] = self._char_word(word)
+        return cols
 
     def _char_word(self, word: str) -> np.ndarray:
         """Give the columns of one word's n-grams, as ``_char_wb_ngrams`` makes them."""
@@ -100,16 +130,95 @@ class FastTfidf:
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Give the TF-IDF matrix of ``texts``, one row each."""
         indices, ends = self._columns(texts)
-        X = sp.csr_matrix(
-            (np.ones(len(indices)), indices, np.array([0, *ends], dtype=np.int32)),
-            shape=(len(texts), self._n_features),
-        )
-        X.sum_duplicates()  # counts per column, columns sorted: the layout CountVectorizer gives
+        X = self._counts(indices, ends)
         np.log(X.data, X.data)  # TfidfTransformer.transform, sublinear_tf=True
         X.data += 1.0
         X.data *= self._idf[X.indices]
         out: sp.csr_matrix = normalize(X, norm="l2", copy=False)
         return out
+
+    def _counts(self, indices: np.ndarray, ends: list[int]) -> sp.csr_matrix:
+        """Give the counts of each row's columns (rows end at ``ends``), as CountVectorizer lays them out:
+        CSR with each row's columns sorted, once each."""
+        n_rows = len(ends)
+        per_row: np.ndarray = np.diff(np.array([0, *ends], dtype=np.int64))
+        if not (len(indices) and self._n_features <= 1 << 16 and n_rows <= 1 << 16):
+            X = sp.csr_matrix(
+                (np.ones(len(indices)), indices, np.array([0, *ends], dtype=np.int32)),
+                shape=(n_rows, self._n_features),
+            )
+            X.sum_duplicates()
+            return X
+        # Sort by row, then column, with numpy's radix sort for 16-bit keys (linear time), where
+        # scipy's sum_duplicates sorts each row by comparisons; then count each run of equal cells.
+        rows = np.repeat(np.arange(n_rows, dtype=np.uint16), per_row)
+        cols = indices.astype(np.uint16)
+        order = np.argsort(cols, kind="stable")
+        order = order[np.argsort(rows[order], kind="stable")]
+        rows, cols = rows[order], cols[order]
+        first = np.empty(len(order), dtype=bool)
+        first[0] = True
+        np.not_equal(rows[1:], rows[:-1], out=first[1:])
+        first[1:] |= cols[1:] != cols[:-1]
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(order)))
+        indptr = np.zeros(n_rows + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows[starts], minlength=n_rows), out=indptr[1:])
+        return sp.csr_matrix(
+            (counts.astype(np.float64), cols[starts].astype(np.int32), indptr), shape=(n_rows, self._n_features)
+        )
+
+
+def first_of_row_argsorts(values: np.ndarray, indptr: np.ndarray, k: int) -> list[list[int]]:
+    """Give ``(np.argsort(values[lo:hi])[:k] + lo).tolist()`` for each CSR row ``lo:hi`` of ``indptr``, faster.
+
+    Only a row's smallest values can come first, so each row keeps those below a cut-off that
+    leaves a few times ``k`` of them on average (all of a row that keeps fewer than ``k + 1``); the
+    kept values are sorted in a few padded 2-D blocks, not one row at a time. Where a row's ``k + 1``
+    smallest values all differ they fix the first ``k`` of ``np.argsort`` whatever its algorithm; a
+    row where two of them tie gets ``np.argsort`` itself.
+    """
+    n = len(indptr) - 1
+    out: list[list[int]] = [[] for _ in range(n)]
+    if n == 0 or not len(values):
+        return out
+    counts = np.diff(indptr).astype(np.int64)
+    rows = np.repeat(np.arange(n), counts)
+    share = min(1.0, 3 * (k + 1) * n / len(values))
+    cut = np.quantile(values[:: max(1, len(values) // 4096)], share)
+    kept = values <= cut
+    few = np.bincount(rows[kept], minlength=n) <= k
+    kept |= few[rows]
+    positions = np.flatnonzero(kept)
+    sizes = np.bincount(rows[positions], minlength=n)
+    firsts = np.cumsum(sizes) - sizes  # where each row's kept positions begin in `positions`
+    widths = np.maximum(k + 2, sizes)
+    widths = 1 << np.ceil(np.log2(widths)).astype(np.int64)
+    starts = np.asarray(indptr[:-1], dtype=np.int64)
+    for width in np.unique(widths).tolist():
+        sel = np.flatnonzero(widths == width)
+        c = sizes[sel]
+        local = np.repeat(np.arange(len(sel)), c)
+        offsets = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
+        at = positions[np.repeat(firsts[sel], c) + offsets]
+        block = np.full((len(sel), width), np.inf)
+        block[local, offsets] = values[at]
+        where = np.full((len(sel), width), -1, dtype=np.int64)
+        where[local, offsets] = at
+        order = np.argsort(block, axis=1, kind="stable")[:, : k + 1]
+        smallest = np.take_along_axis(block, order, axis=1)
+        first = np.take_along_axis(where, order, axis=1)[:, :k].tolist()
+        # Distinct up to the (k + 1)-th smallest, or up to the row's end when it is shorter.
+        row_sizes = counts[sel]
+        compared = np.arange(k)[None, :] < (np.minimum(row_sizes, k + 1) - 1)[:, None]
+        distinct = np.all((smallest[:, 1:] > smallest[:, :-1]) | ~compared, axis=1)
+        for i, row, size, ok in zip(range(len(sel)), sel.tolist(), row_sizes.tolist(), distinct.tolist(), strict=True):
+            if ok:
+                out[row] = first[i] if size >= k else first[i][:size]
+            else:
+                lo = int(starts[row])
+                out[row] = (np.argsort(values[lo : lo + size])[:k] + lo).tolist()
+    return out
 
 
 def fast_tfidf(vectoriser: TfidfVectorizer) -> FastTfidf | None:

@@ -7,10 +7,10 @@ name and cached, since the lead pipeline calls :func:`analyse_turns` for every
 utterance of a run.
 
 For the pipeline :func:`make_nlp` builds on a blank base, :func:`analyse_turns` does not
-go through ``nlp.pipe``: it tokenises with the pipeline's tokenizer and runs the same rules
-and the same classifier call itself, without setting extension attributes it would only read
-back, and it remembers the analyses of short turns ("yeah", "mm-hmm", "got it") by their exact
-text. The results are those ``nlp.pipe`` gives (see tests/nlp/test_fast_path.py and the
+go through ``nlp.pipe``: it runs the same rules and the same classifier call itself on the
+tokenizer's tokens read chunk by chunk (:mod:`.direct`), without making Docs or setting extension
+attributes it would only read back, and it remembers the analyses of short turns ("yeah",
+"mm-hmm", "got it") by their exact text. The results are those ``nlp.pipe`` gives (see tests/nlp/test_fast_path.py and the
 "Speed" section of docs/nlp.md).
 """
 
@@ -20,40 +20,31 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from itertools import pairwise
-from typing import Any, cast
+from typing import cast
 
 import spacy
 from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..classifiers.base import FocusClassifier, Prediction, Sentence, SentenceClassifier
+from ..classifiers.base import FocusClassifier, SentenceClassifier, TurnClassifier
+from ..classifiers.chunk_tokenizer import ChunkTokenizer
 from ..classifiers.lexicon_tokenizer import bounded
 from ..model import Focus
-from .components import FocusComponent, QuestionDetector, Sentencizer, classify_sentences, register_extensions
-from .questions import question_cue
-from .sentences import sentence_starts
-from .tokens import doc_tokens, name_flags, sentence_texts
-from .turn import decide_turn
+from .components import FocusComponent, QuestionDetector, Sentencizer, register_extensions
+from .direct import analyse_directly
+from .turn import TurnAnalysis
 
-
-@dataclass(frozen=True)
-class TurnAnalysis:
-    """What convolens found in one turn: is it a question, and whose outcome it attends to."""
-
-    is_question: bool
-    focus: Focus
-    focus_score: float
-    #: probabilities for revenue, customer_impact, other (FOCUS_ORDER).
-    probs: tuple[float, float, float]
-    theme: str | None
-    evidence: str
-    #: the sentence that decided the focus, when the turn is a question.
-    question_text: str | None
-    n_sentences: int
-    n_questions: int
+__all__ = [
+    "TurnAnalysis",
+    "analyse_turns",
+    "clear_cache",
+    "clear_turn_cache",
+    "default_nlp",
+    "make_nlp",
+    "nlp_for",
+    "turn_analysis",
+]
 
 
 def make_nlp(
@@ -192,12 +183,31 @@ def analyse_turns(
     if parts is None:
         return [turn_analysis(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
     sentencizer, focus = parts
+    for text in texts:
+        if len(text) > nlp.max_length:  # as Language.make_doc checks
+            raise ValueError(Errors.E088.format(length=len(text), max_length=nlp.max_length))
     key = (id(nlp.tokenizer), id(focus.classifier), focus.classifier.version, sentencizer.split_asr)
     cache = _turn_cache(nlp, key)
-    if not isinstance(focus.classifier, SentenceClassifier):
+    chunks = cache.chunks
+    if chunks is None or chunks.tokenizer is not nlp.tokenizer:
+        chunks = cache.chunks = ChunkTokenizer(nlp.tokenizer)
+    clf = focus.classifier
+
+    def analyse(batch: Sequence[str]) -> list[TurnAnalysis]:
+        return analyse_directly(
+            batch,
+            chunks,
+            clf,
+            focus.empty_prediction,
+            split_asr=sentencizer.split_asr,
+            batch_size=batch_size,
+            questions=cache.questions,
+        )
+
+    if not isinstance(clf, (SentenceClassifier, TurnClassifier)):
         # Its predictions may depend on what else is in the batch (a network quantised on the fly):
         # keep the batches nlp.pipe would make, and remember nothing of its answers.
-        return _analyse_texts(nlp, texts, sentencizer, focus, batch_size, cache.questions)
+        return analyse(texts)
     results: list[TurnAnalysis | None] = cache.lookup(texts)
     # Each text not remembered is analysed once, however often it occurs.
     todo: dict[str, list[int]] = {}
@@ -206,7 +216,7 @@ def analyse_turns(
             todo.setdefault(texts[i], []).append(i)
     if todo:
         unique = list(todo)
-        analysed = _analyse_texts(nlp, unique, sentencizer, focus, batch_size, cache.questions)
+        analysed = analyse(unique)
         for text, analysis in zip(unique, analysed, strict=True):
             for i in todo[text]:
                 results[i] = analysis
@@ -236,84 +246,6 @@ def _convolens_parts(nlp: Language) -> tuple[Sentencizer, FocusComponent] | None
     return sentencizer, focus
 
 
-def _analyse_texts(
-    nlp: Language,
-    texts: Sequence[str],
-    sentencizer: Sentencizer,
-    focus: FocusComponent,
-    batch_size: int,
-    questions: dict[str, bool],
-) -> list[TurnAnalysis]:
-    """Give what ``turn_analysis`` gives for each Doc of ``nlp.pipe(texts)``, computed directly.
-
-    The steps are those of the three components: the sentencizer's ``sentence_starts``, the
-    question detector's ``question_cue`` per sentence, one classifier call per batch of texts
-    and the turn rule, on words read once per Doc (:func:`convolens.nlp.tokens.doc_tokens`).
-    ``questions`` remembers, by text, whether sentences that tokenise alone as in their Doc ask:
-    their words, and so the rules' answer, are then those of the text.
-    """
-    tokenizer: Any = nlp.tokenizer
-    clf = focus.classifier
-    split_asr = sentencizer.split_asr
-    out: list[TurnAnalysis] = []
-    for lo in range(0, len(texts), batch_size):
-        batch = texts[lo : lo + batch_size]
-        for text in batch:
-            if len(text) > nlp.max_length:  # as Language.make_doc checks
-                raise ValueError(Errors.E088.format(length=len(text), max_length=nlp.max_length))
-        sentences: list[Sentence] = []
-        asked_per_doc: list[list[bool]] = []
-        for text, doc in zip(batch, tokenizer.pipe(batch), strict=True):
-            tokens = doc_tokens(doc)
-            words = tokens.words
-            asked: list[bool] = []
-            if words:
-                starts = sentence_starts(words, None, split_asr=split_asr)
-                names = name_flags(tokens.titles, starts)
-                bounds = [i for i, start in enumerate(starts) if start]
-                bounds.append(len(words))
-                orths = tokens.orths
-                sent_texts, alone = sentence_texts(doc, text, tokens.spaces, bounds)
-                for (a, b), sent_text, by_itself in zip(pairwise(bounds), sent_texts, alone, strict=True):
-                    is_question = questions.get(sent_text) if by_itself else None
-                    if is_question is None:
-                        is_question = question_cue(words[a:b], names[a:b]) is not None
-                        if by_itself and len(sent_text) <= CACHE_TEXT_CHARS:
-                            if len(questions) >= CACHE_TURNS:
-                                questions.clear()
-                            questions[sent_text] = is_question
-                    asked.append(is_question)
-                    sentences.append(Sentence(doc, a, b, sent_text, orths, by_itself))
-            asked_per_doc.append(asked)
-        preds = classify_sentences(clf, sentences, tokenizer) if sentences else []
-        pos = 0
-        for asked in asked_per_doc:
-            mine = preds[pos : pos + len(asked)]
-            decision = decide_turn(mine, asked)
-            if decision is None:
-                out.append(_analysis(focus.empty_prediction(), False, None, 0, 0))
-            else:
-                question = sentences[pos + decision.index].text if decision.by_question else None
-                out.append(_analysis(decision.prediction, any(asked), question, len(asked), sum(asked)))
-            pos += len(asked)
-    return out
-
-
-def _analysis(pred: Prediction, is_question: bool, question: str | None, n_sents: int, n_asked: int) -> TurnAnalysis:
-    probs = pred.probs
-    return TurnAnalysis(
-        is_question=is_question,
-        focus=Focus(pred.focus),
-        focus_score=float(pred.score),
-        probs=(float(probs[0]), float(probs[1]), float(probs[2])),
-        theme=pred.theme,
-        evidence=pred.evidence or "",
-        question_text=question,
-        n_sentences=n_sents,
-        n_questions=n_asked,
-    )
-
-
 # -- remembered short turns ------------------------------------------------------------
 
 #: turns up to this many characters are remembered: back-channels and short answers recur, long turns do not.
@@ -328,8 +260,10 @@ class _TurnCache:
     def __init__(self) -> None:
         self.key: Hashable = None
         self.entries: OrderedDict[str, TurnAnalysis] = OrderedDict()
-        #: whether a sentence asks, by its text (see _analyse_texts); emptied when full.
+        #: whether a sentence asks, by its text (see analyse_directly); emptied when full.
         self.questions: dict[str, bool] = {}
+        #: the pipeline tokenizer's tokens, chunk by chunk (see ChunkTokenizer).
+        self.chunks: ChunkTokenizer | None = None
         self.lock = threading.Lock()
 
     def lookup(self, texts: Sequence[str]) -> list[TurnAnalysis | None]:

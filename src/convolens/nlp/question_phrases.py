@@ -2,8 +2,8 @@
 
 Everything is written in normalised form (:func:`convolens.nlp.words.normalise`):
 "i'm" is "i am", "I'd" is "i 'd", "don't" is "do not". Phrase lists are
-``|``-separated and indexed by their first word, so matching at a position is a
-dictionary look-up plus a few tuple comparisons.
+``|``-separated and kept as a trie indexed by their first word, so matching at a
+position is a dictionary look-up per word matched.
 """
 
 from __future__ import annotations
@@ -12,26 +12,46 @@ from collections.abc import Sequence
 
 from .words import SUBJECT_PRONOUNS, word_set
 
-PhraseIndex = dict[str, tuple[tuple[str, ...], ...]]
+#: a phrase trie node: the phrase that ends here (None: none), and the nodes after it by next word.
+PhraseNode = tuple["tuple[str, ...] | None", "dict[str, PhraseNode] | None"]
+#: phrases by their first word, each word leading on to the next (a trie).
+PhraseIndex = dict[str, PhraseNode]
 
 
 def compile_phrases(phrases: str) -> PhraseIndex:
-    """Give the phrases of a ``|``-separated list, indexed by their first word."""
-    index: dict[str, list[tuple[str, ...]]] = {}
+    """Give the phrases of a ``|``-separated list, indexed by their first word (then word by word)."""
+    tree: dict[str, dict[str, object]] = {}
     for phrase in phrases.split("|"):
         words = tuple(phrase.split())
-        if words:
-            index.setdefault(words[0], []).append(words)
-    return {first: tuple(sorted(group, key=len, reverse=True)) for first, group in index.items()}
+        if not words:
+            continue
+        node = tree.setdefault(words[0], {})
+        for word in words[1:]:
+            node = node.setdefault(word, {})  # type: ignore[assignment]
+        node[""] = words  # "" is never a word of a phrase
+    return {first: _node(node) for first, node in tree.items()}
+
+
+def _node(node: dict[str, object]) -> PhraseNode:
+    after = {word: _node(child) for word, child in node.items() if word}  # type: ignore[arg-type]
+    ends = node.get("")
+    return (ends if isinstance(ends, tuple) else None), (after or None)
 
 
 def longest_at(index: PhraseIndex, words: Sequence[str], i: int) -> tuple[str, ...]:
     """Give the longest indexed phrase that starts at ``i`` (empty when none)."""
+    node = index.get(words[i])
+    longest: tuple[str, ...] = ()
     n = len(words)
-    for phrase in index.get(words[i], ()):
-        if i + len(phrase) <= n and tuple(words[i : i + len(phrase)]) == phrase:
-            return phrase
-    return ()
+    while node is not None:
+        ends, after = node
+        if ends is not None:
+            longest = ends
+        i += 1
+        if after is None or i >= n:
+            break
+        node = after.get(words[i])
+    return longest
 
 
 def match_at(index: PhraseIndex, words: Sequence[str], i: int) -> bool:

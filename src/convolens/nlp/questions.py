@@ -18,6 +18,7 @@ the ``?`` itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
 
 from .question_clauses import NOT_VERB_ING, clause_start_kind, inversion_at, pseudo_cleft, skip_fillers
 from .question_phrases import (
@@ -69,6 +70,7 @@ _ARE_NEXT = word_set(
 _HAVE_NEXT = word_set("got gotten had heard done thought ever already met made found sent told brought run read")
 #: the words at which a rule of question_cue's scan can fire: a request phrase's first word or a
 #: word _later_clause looks at (every branch of it needs one of these); other tokens are skipped.
+_NO_NAMES = (False,) * 256  # names for the usual call without them (read only)
 _SCAN_WORDS = frozenset(ANYWHERE) | _CLAUSE_PUNCT | MARKERS | AUX_OPEN | WH | _MID_AUX | {"or"}
 
 
@@ -250,7 +252,7 @@ def question_cue(words: Sequence[str], names: Sequence[bool] | None = None) -> s
     if n == 0:
         return None
     if names is None:
-        names = [False] * n
+        names = _NO_NAMES if n <= len(_NO_NAMES) else [False] * n
     first = skip_fillers(words, 0)
     if first < n and match_at(RHETORICAL, words, first):
         return None
@@ -262,7 +264,7 @@ def question_cue(words: Sequence[str], names: Sequence[bool] | None = None) -> s
     if kind is not None and (not strict or not kind.startswith(("weak", "drop"))):
         return kind
     scan = _SCAN_WORDS
-    for i in [i for i, w in enumerate(words) if w in scan]:
+    for i in list(compress(range(n), map(scan.__contains__, words))):
         w = words[i]
         if (
             match_at(ANYWHERE, words, i)

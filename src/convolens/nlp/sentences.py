@@ -19,7 +19,8 @@ they belong to.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
+from itertools import compress, islice
+from operator import or_
 
 from .question_clauses import clause_start_kind, skip_fillers
 from .words import AUX_OPEN, CLOSERS, MARKERS, SENTENCE_END, SUBJECT_PRONOUNS, WH, ack_run
@@ -31,6 +32,7 @@ _BREAKS = SENTENCE_END | CLOSERS | {"", "\n"}
 _ASR_OPENERS = MARKERS | AUX_OPEN | WH
 _RELATIVE_WH = frozenset({"which", "who", "whom", "whose"})
 _NO_SPLIT_AFTER = WH | {"and", "or", "but", "so", "to", "the", "a", "an", "of", "if", "than", "as"}
+_NO_NAMES = (False,) * 256  # names for the usual call without them (read only)
 
 
 def _asr_split(words: Sequence[str], names: Sequence[bool], i: int, cur: int) -> bool:
@@ -70,13 +72,16 @@ def sentence_starts(words: Sequence[str], names: Sequence[bool] | None = None, *
     starts = [False] * n
     if n == 0:
         return starts
-    if names is None:
-        names = [False] * n
     starts[0] = True
+    if names is None:
+        names = _NO_NAMES if n <= len(_NO_NAMES) else [False] * n
     cur = 0
     openers = _ASR_OPENERS if split_asr else frozenset()
     breaks = _BREAKS
-    candidates = [i for i, (p, w) in enumerate(pairwise(words), 1) if p in breaks or w in openers]
+    # Tokens after a break or that open a clause, found with C-level loops (this runs for every turn).
+    after_break = map(breaks.__contains__, words)
+    opening = map(openers.__contains__, islice(words, 1, None))
+    candidates = list(compress(range(1, n), map(or_, after_break, opening)))
     for i in candidates:
         prev = words[i - 1]
         w = words[i]

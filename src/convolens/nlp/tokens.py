@@ -4,16 +4,16 @@ Iterating a Doc makes one Python ``Token`` object per token, and reading ``norm_
 string up each time; that was a large share of the pipeline's time. :func:`doc_tokens` reads
 the attributes the rules need as one array instead and turns each ``NORM`` id into its
 rule-level word (:func:`convolens.nlp.words.normalise`) through a table shared by every Doc,
-since the same few thousand words make up nearly all speech.
+since the same few thousand words make up nearly all speech. The spaCy components use it;
+:func:`convolens.nlp.analyse_turns` reads turns without Docs (:mod:`convolens.nlp.direct`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 from typing import NamedTuple
 
-from spacy.attrs import IDX, IS_SPACE, IS_TITLE, NORM, ORTH, SENT_START, SPACY
+from spacy.attrs import IS_SPACE, IS_TITLE, NORM, ORTH, SENT_START
 from spacy.tokens import Doc
 
 from .words import normalise
@@ -73,29 +73,3 @@ def name_flags(titles: Sequence[int], starts: Sequence[bool] | Sequence[int]) ->
     if 1 not in titles:
         return [False] * len(titles)
     return [bool(t) and i > 0 and starts[i] != 1 for i, t in enumerate(titles)]
-
-
-def sentence_texts(doc: Doc, text: str, spaces: Sequence[int], bounds: Sequence[int]) -> tuple[list[str], list[bool]]:
-    """Give ``doc[a:b].text`` for consecutive ``a, b`` of ``bounds``, by slicing ``text`` (the Doc's text).
-
-    Also give, per sentence, whether it begins and ends at whitespace or an edge of the Doc, so
-    that its text alone tokenises into the same tokens (see ``Sentence.alone``). ``spaces`` are
-    the tokens' ``is_space`` flags. A sentence's text runs from its first token's offset to its
-    last token's end, without the space that may follow it.
-    """
-    n = len(spaces)
-    if len(bounds) == 2 and bounds[0] == 0 and bounds[1] == n:
-        # One sentence: all of the text, less a trailing space kept as the last token's whitespace
-        # (a whitespace token is never followed by a space of its own).
-        return [text[:-1] if text.endswith(" ") and not spaces[-1] else text], [True]
-    offsets, followed = doc.to_array([IDX, SPACY]).T.tolist()
-    texts = []
-    alone = []
-    for a, b in pairwise(bounds):
-        end = offsets[b] - followed[b - 1] if b < n else len(text) - followed[-1]
-        texts.append(text[offsets[a] : end])
-        alone.append(
-            (a == 0 or bool(followed[a - 1] or spaces[a - 1] or spaces[a]))
-            and (b == n or bool(followed[b - 1] or spaces[b - 1] or spaces[b]))
-        )
-    return texts, alone

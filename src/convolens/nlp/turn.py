@@ -27,6 +27,23 @@ _OTHER = 2  # index of `other` in FOCUS_ORDER
 
 
 @dataclass(frozen=True)
+class TurnAnalysis:
+    """What convolens found in one turn: is it a question, and whose outcome it attends to."""
+
+    is_question: bool
+    focus: Focus
+    focus_score: float
+    #: probabilities for revenue, customer_impact, other (FOCUS_ORDER).
+    probs: tuple[float, float, float]
+    theme: str | None
+    evidence: str
+    #: the sentence that decided the focus, when the turn is a question.
+    question_text: str | None
+    n_sentences: int
+    n_questions: int
+
+
+@dataclass(frozen=True)
 class TurnDecision:
     """Which sentence decides a turn, and whether it is a question."""
 
