@@ -17,13 +17,11 @@ import json
 from collections.abc import Sequence
 from itertools import chain
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
 import scipy.sparse as sp
 from safetensors.numpy import load_file, save_file
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from ..errors import ModelError
 from ..model import FOCUS_ORDER, Focus
@@ -31,8 +29,11 @@ from ..store import write_atomic, write_text_atomic
 from .artifacts import read_artifacts
 from .base import FocusClassifier, Prediction, Sentence, TurnSentence
 from .calibration import fit_temperature, label_indices, softmax
-from .linear_features import FastTfidf, fast_tfidf, first_of_row_argsorts
+from .linear_features import FastTfidf, SavedTfidf, fast_tfidf, first_of_row_argsorts
 from .recent import RecentPredictions
+
+if TYPE_CHECKING:  # scikit-learn is imported to fit, not to load and predict (it takes over a second)
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 FORMAT = "convolens.linear.v1"
 _WORD = {
@@ -69,8 +70,8 @@ class LinearClassifier:
         self.C = C
         self.min_df = min_df
         self._lexicon = lexicon
-        self.word_: TfidfVectorizer | None = None
-        self.char_: TfidfVectorizer | None = None
+        self.word_: TfidfVectorizer | SavedTfidf | None = None
+        self.char_: TfidfVectorizer | SavedTfidf | None = None
         self.coef_: np.ndarray | None = None
         self.intercept_: np.ndarray | None = None
         self.temperature_ = 1.0
@@ -184,11 +185,12 @@ class LinearClassifier:
         dev_labels: Sequence[str] = (),
     ) -> LinearClassifier:
         """Fit on labelled texts; fit the temperature on the dev texts when given. Give self."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         y = label_indices(labels)
-        self.word_ = TfidfVectorizer(min_df=self.min_df, **_WORD)
-        self.char_ = TfidfVectorizer(min_df=self.min_df, **_CHAR)
-        self.word_.fit(texts)
-        self.char_.fit(texts)
+        self.word_ = TfidfVectorizer(min_df=self.min_df, **_WORD).fit(texts)
+        self.char_ = TfidfVectorizer(min_df=self.min_df, **_CHAR).fit(texts)
         self._word_names = None
         self._fast = None
         self._recent.clear()
@@ -334,16 +336,14 @@ def _to_prediction(probs: list[float], k: int, lexicon: Prediction, evidence: st
     return Prediction(focus=focus, score=probs[k], probs=(probs[0], probs[1], probs[2]), theme=theme, evidence=evidence)
 
 
-def _vocab_list(vec: TfidfVectorizer) -> list[str]:
+def _vocab_list(vec: TfidfVectorizer | SavedTfidf) -> list[str]:
     terms = [""] * len(vec.vocabulary_)
     for term, index in vec.vocabulary_.items():
         terms[index] = term
     return terms
 
 
-def _vectoriser(settings: dict[str, Any], terms: list[str], idf: np.ndarray, folder: Path) -> TfidfVectorizer:
+def _vectoriser(settings: dict[str, Any], terms: list[str], idf: np.ndarray, folder: Path) -> SavedTfidf:
     if len(terms) != len(idf) or len(set(terms)) != len(terms):
         raise ModelError("vocabulary and IDF weights disagree (tampered or mixed files?)", path=folder)
-    vec = TfidfVectorizer(vocabulary={t: i for i, t in enumerate(terms)}, **settings)
-    vec.idf_ = idf.astype(np.float64)
-    return vec
+    return SavedTfidf(settings, terms, idf)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 #: words remembered per vectoriser before the cache starts again (a few MB at most).
 _CACHE_LIMIT = 200_000
@@ -32,12 +33,13 @@ class FastTfidf:
     Use :func:`fast_tfidf`, which checks that the vectoriser's settings are ones this reproduces.
     """
 
-    def __init__(self, vectoriser: TfidfVectorizer) -> None:
+    def __init__(self, vectoriser: TfidfVectorizer | SavedTfidf) -> None:
         self.vectoriser = vectoriser
         self._vocab: dict[str, int] = dict(vectoriser.vocabulary_)
         self._idf = np.asarray(vectoriser.idf_)
         self._n_features = len(self._vocab)
-        self._min_n, self._max_n = vectoriser.ngram_range
+        self._min_n: int = int(vectoriser.ngram_range[0])
+        self._max_n: int = int(vectoriser.ngram_range[1])
         self._words: dict[str, np.ndarray] = {}  # char_wb: a word's columns
         self._chunk_words: dict[str, tuple[list[str], list[int]]] = {}  # word: a chunk's words and their columns
         self._columns: Callable[[Sequence[str]], tuple[np.ndarray, list[int]]]
@@ -134,8 +136,8 @@ class FastTfidf:
         np.log(X.data, X.data)  # TfidfTransformer.transform, sublinear_tf=True
         X.data += 1.0
         X.data *= self._idf[X.indices]
-        out: sp.csr_matrix = normalize(X, norm="l2", copy=False)
-        return out
+        normalise_rows(X)
+        return X
 
     def _counts(self, indices: np.ndarray, ends: list[int]) -> sp.csr_matrix:
         """Give the counts of each row's columns (rows end at ``ends``), as CountVectorizer lays them out:
@@ -221,8 +223,10 @@ def first_of_row_argsorts(values: np.ndarray, indptr: np.ndarray, k: int) -> lis
     return out
 
 
-def fast_tfidf(vectoriser: TfidfVectorizer) -> FastTfidf | None:
+def fast_tfidf(vectoriser: TfidfVectorizer | SavedTfidf) -> FastTfidf | None:
     """Give a :class:`FastTfidf` for a fitted vectoriser, or None when its settings are not ones it reproduces."""
+    if isinstance(vectoriser, SavedTfidf):
+        return FastTfidf(vectoriser) if vectoriser.reproducible() else None
     params: dict[str, Any] = vectoriser.get_params()
     plain = (
         params["input"] == "content"
@@ -241,3 +245,71 @@ def fast_tfidf(vectoriser: TfidfVectorizer) -> FastTfidf | None:
     if not plain or params["analyzer"] not in ("word", "char_wb"):
         return None
     return FastTfidf(vectoriser)
+
+
+def normalise_rows(X: sp.csr_matrix) -> None:
+    """Scale each row of ``X`` to unit l2 norm in place, to the last bit as scikit-learn's ``normalize`` does.
+
+    scikit-learn adds a row's squares one by one, left to right, then divides by the square root;
+    ``np.cumsum`` along the rows of a zero-padded copy adds in the same order (``np.sum`` would
+    add pairwise and could differ in the last bit). Rows of zeros are left as they are.
+    """
+    lengths = np.diff(X.indptr)
+    if not len(X.data):
+        return
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    positions = np.arange(len(X.data)) - np.repeat(X.indptr[:-1], lengths)
+    padded = np.zeros((len(lengths), int(lengths.max())))
+    padded[rows, positions] = X.data * X.data
+    norms = np.sqrt(np.cumsum(padded, axis=1)[:, -1])
+    norms[norms == 0.0] = 1.0  # an empty or all-zero row: x / 1.0 leaves it as it is
+    X.data /= np.repeat(norms, lengths)
+
+
+class SavedTfidf:
+    """A fitted TF-IDF vectoriser as a saved linear model holds it: settings, vocabulary and IDF weights.
+
+    All that prediction needs, without importing scikit-learn (over a second of every run's
+    start-up); :meth:`transform` builds scikit-learn's own vectoriser the first time it is asked.
+    """
+
+    #: settings :class:`FastTfidf` reproduces; anything else goes through scikit-learn.
+    _PLAIN: ClassVar[frozenset[str]] = frozenset(
+        {"analyzer", "ngram_range", "token_pattern", "sublinear_tf", "lowercase"}
+    )
+
+    def __init__(self, settings: dict[str, Any], terms: Sequence[str], idf: np.ndarray) -> None:
+        self.settings = dict(settings)
+        self.vocabulary_ = {term: i for i, term in enumerate(terms)}
+        self.idf_ = np.asarray(idf, dtype=np.float64)
+        self.analyzer = str(settings.get("analyzer", "word"))
+        low, high = settings.get("ngram_range", (1, 1))
+        self.ngram_range = (int(low), int(high))
+        self.token_pattern = str(settings.get("token_pattern", r"(?u)\b\w\w+\b"))  # scikit-learn's default
+        self._terms = list(terms)
+        self._sklearn: TfidfVectorizer | None = None
+
+    def reproducible(self) -> bool:
+        """Say whether :class:`FastTfidf` computes exactly what scikit-learn would with these settings."""
+        s = self.settings
+        return (
+            set(s) <= self._PLAIN
+            and bool(s.get("sublinear_tf"))
+            and s.get("lowercase", True) is True
+            and self.analyzer in ("word", "char_wb")
+        )
+
+    def get_feature_names_out(self) -> np.ndarray:
+        """Give the terms, in column order."""
+        return np.asarray(self._terms, dtype=object)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Give scikit-learn's ``TfidfVectorizer.transform(texts)`` with this vocabulary and these weights."""
+        if self._sklearn is None:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            vectoriser = TfidfVectorizer(vocabulary=self.vocabulary_, **self.settings)
+            vectoriser.idf_ = self.idf_
+            self._sklearn = vectoriser
+        out: sp.csr_matrix = self._sklearn.transform(texts)
+        return out
