@@ -33,10 +33,10 @@ from typing import Any, Literal
 import pandas as pd
 
 from .classifiers import DEFAULT_MODEL, load_classifier
-from .classifiers.base import FocusClassifier
+from .classifiers.base import FocusClassifier, model_tag
 from .errors import ConvolensError, RosterError
 from .inputs import Job, Plan
-from .keys import file_key, model_fingerprint, model_tag, settings_digest
+from .keys import file_key, model_fingerprint, settings_digest
 from .model import FOCUS_ORDER, Problem, Role
 from .pipeline import (
     PartResult,

@@ -19,17 +19,12 @@ from pathlib import Path
 
 from . import __version__
 from .classifiers import CLASSIFIERS, find_model_dir
-from .classifiers.base import FocusClassifier
+from .classifiers.base import FocusClassifier, model_tag
 from .inputs import Job
 from .pipeline import ScoreSettings
 
 #: Bump when the rows a file gives change for the same input and model (it invalidates kept parts).
 ENGINE_VERSION = "1"
-
-
-def model_tag(classifier: FocusClassifier) -> str:
-    """Give the ``name@version`` written beside every prediction of ``classifier``."""
-    return f"{classifier.name}@{classifier.version}"
 
 
 def model_fingerprint(model: str | FocusClassifier) -> str | None:

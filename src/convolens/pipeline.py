@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .classifiers.base import FocusClassifier
+from .classifiers.base import FocusClassifier, model_tag
 from .errors import ConvolensError
 from .inputs import Job
 from .model import Problem, Transcript
@@ -184,8 +184,7 @@ def score_part(
     Files are independent of each other here (call-id clashes between files
     are settled by the caller, in plan order), so batches can run anywhere.
     """
-    redactor = Redactor() if settings.redact else None
-    builder = TableBuilder(settings.roster, settings.path_ids, redactor)
+    builder = TableBuilder(settings.roster, settings.path_ids, Redactor() if settings.redact else None)
     outcomes: list[FileOutcome] = []
     for index, job, key in items:
         errors: list[dict[str, Any]] = []
@@ -204,18 +203,7 @@ def score_part(
             errors.extend(error_row(problem, "CL190") for problem in transcript.problems)
         errors.extend(error_row(problem, "CL212") for problem in unused_rows(job, transcripts))
         outcomes.append(FileOutcome(index, job.name, key, True, call_ids, errors))
-    if redactor is not None:
-        for outcome in outcomes:
-            for row in outcome.errors:
-                row["message"] = redactor(row["message"])
-    utterances = builder.classify(classifier, progress)
-    return PartResult(
-        files=outcomes,
-        calls=builder.calls_frame(utterances),
-        utterances=utterances,
-        redacted=dict(redactor.counts) if redactor else {},
-        model=f"{classifier.name}@{classifier.version}",
-    )
+    return _part(builder, outcomes, classifier, progress)
 
 
 def score_transcripts(
@@ -235,23 +223,31 @@ def score_transcripts(
     repeated = sorted(cid for cid, n in Counter(ids).items() if n > 1)
     if repeated:
         raise ConvolensError(f"call id {repeated[0]!r} is given to more than one transcript")
-    redactor = Redactor() if settings.redact else None
-    builder = TableBuilder(settings.roster, settings.path_ids, redactor)
+    builder = TableBuilder(settings.roster, settings.path_ids, Redactor() if settings.redact else None)
     outcomes: list[FileOutcome] = []
     for index, t in enumerate(transcripts):
         cid = str(t.meta.call_id)
         job = Job(path=Path(t.source_path), name=t.source_path)  # only its name is used: no file is opened
         builder.add(job, t, cid, 1)
         errors = [error_row(problem, "CL190") for problem in t.problems]
-        if redactor is not None:
-            for row in errors:
-                row["message"] = redactor(row["message"])
         outcomes.append(FileOutcome(index, t.source_path, "", True, [cid], errors))
+    return _part(builder, outcomes, classifier, progress)
+
+
+def _part(
+    builder: TableBuilder, outcomes: list[FileOutcome], classifier: FocusClassifier, progress: Progress | None
+) -> PartResult:
+    """Classify the builder's turns and give the part, its error messages masked when the builder redacts."""
+    redactor = builder.redactor
+    if redactor is not None:
+        for outcome in outcomes:
+            for row in outcome.errors:
+                row["message"] = redactor(row["message"])
     utterances = builder.classify(classifier, progress)
     return PartResult(
         files=outcomes,
         calls=builder.calls_frame(utterances),
         utterances=utterances,
         redacted=dict(redactor.counts) if redactor else {},
-        model=f"{classifier.name}@{classifier.version}",
+        model=model_tag(classifier),
     )

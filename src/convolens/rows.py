@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .classifiers.base import FocusClassifier
+from .classifiers.base import FocusClassifier, model_tag
 from .errors import ConvolensError
 from .inputs import Job, ManifestRow, metadata_from_filename
 from .model import FOCUS_ORDER, Call, CallKind, Person, Problem, Role, Transcript
@@ -139,7 +139,7 @@ class TableBuilder:
             return empty("utterances")
         from .nlp import analyse_turns  # spaCy is imported only by runs that have turns to analyse
 
-        tag = f"{classifier.name}@{classifier.version}"
+        tag = model_tag(classifier)
         chunk = 2048
         results: list[TurnAnalysis] = []
         for lo in range(0, len(texts), chunk):

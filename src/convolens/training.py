@@ -20,7 +20,7 @@ import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 from .classifiers import get_classifier
-from .classifiers.base import FocusClassifier
+from .classifiers.base import FocusClassifier, model_tag
 from .classifiers.calibration import expected_calibration_error
 from .corpus import LABELS, load_corpus, split_of
 from .errors import ConvolensError
@@ -90,7 +90,7 @@ def evaluate_with_predictions(
     pred = [r.focus.value for r in results]
     probs = np.array([r.probs for r in results])
     gold = frame["label"].tolist()
-    report: dict[str, Any] = {"model": f"{clf.name}@{clf.version}", "overall": _scores(gold, pred, probs)}
+    report: dict[str, Any] = {"model": model_tag(clf), "overall": _scores(gold, pred, probs)}
     if "style" in frame.columns:
         asr = (frame["style"] == "asr").to_numpy()
         if asr.any():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
+from lexicon_files import write_lexicon
 
 from convolens.classifiers import CLASSIFIERS, classifier_names, get_classifier
 from convolens.classifiers.base import FocusClassifier
@@ -191,16 +191,8 @@ def test_round_trip_through_disk(clf: LexiconClassifier, tmp_path: Path) -> None
 
 
 def _tiny_lexicon(folder: Path, lines: list[str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "format": "convolens.lexicon.v1",
-        "files": ["p.jsonl"],
-        "themes": {"revenue": ["close_timing"], "customer_impact": ["customer_problems"]},
-        "scoring": {"baseline": 1.0, "sharpness": 1.6},
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    (folder / "p.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
+    themes = {"revenue": ["close_timing"], "customer_impact": ["customer_problems"]}
+    return write_lexicon(folder, lines, themes=themes, scoring={"baseline": 1.0, "sharpness": 1.6})
 
 
 def test_golden_prediction_on_a_fixed_lexicon(tmp_path: Path) -> None:

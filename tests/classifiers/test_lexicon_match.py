@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import pytest
 import spacy
+from lexicon_files import write_lexicon
 from spacy.matcher import Matcher
 
 from convolens.classifiers.base import Prediction, Sentence
@@ -98,18 +98,6 @@ def test_patterns_it_does_not_implement_are_left_to_spacy(pattern: list[dict[str
     assert compile_patterns([(1, pattern)]) is None
 
 
-def _lexicon(folder: Path, lines: list[str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "format": "convolens.lexicon.v1",
-        "files": ["p.jsonl"],
-        "themes": {"revenue": ["close_timing", "deal_size"], "customer_impact": ["customer_problems"]},
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    (folder / "p.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
-
-
 def _tied_lexicon(tmp_path: Path) -> LexiconClassifier:
     # Two token patterns that match the same span with the same weight: which one the lexicon keeps
     # depends on spaCy's Matcher order, so the fast matcher must hand such spans to spaCy.
@@ -118,7 +106,7 @@ def _tied_lexicon(tmp_path: Path) -> LexiconClassifier:
         '{"focus": "customer_impact", "theme": "customer_problems", "tokens": [{"LOWER": {"IN": ["sign", "fix"]}}, {"LOWER": "it"}]}',
         '{"focus": "revenue", "theme": "deal_size", "phrase": "budget"}',
     ]
-    return LexiconClassifier(_lexicon(tmp_path / "tied", lines))
+    return LexiconClassifier(write_lexicon(tmp_path / "tied", lines))
 
 
 def _as_spacy_only(clf: LexiconClassifier) -> LexiconClassifier:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import pickle
 import random
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 import spacy
+from lexicon_files import write_lexicon
 from spacy.tokens import Doc
 
 from convolens.classifiers.chunk_tokenizer import ChunkTokenizer, special_pairs
@@ -137,18 +137,6 @@ def test_turns_from_docs_of_another_vocab() -> None:
     assert turn.edges() == [True, False, True, True, False, True, True]
 
 
-def _lexicon(folder: Path, lines: list[str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "format": "convolens.lexicon.v1",
-        "files": ["p.jsonl"],
-        "themes": {"revenue": ["close_timing", "deal_size"], "customer_impact": ["customer_problems"]},
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    (folder / "p.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
-
-
 def test_phrases_shared_by_entries_come_in_the_phrase_matchers_order(tmp_path: Path) -> None:
     # Equal weights on one span: the PhraseMatcher's order decides which entry the scoring keeps.
     lines = [
@@ -158,8 +146,8 @@ def test_phrases_shared_by_entries_come_in_the_phrase_matchers_order(tmp_path: P
         '{"focus": "revenue", "theme": "deal_size", "phrase": "renewal", "weight": 1.0}',
         '{"kind": "negator", "phrase": "not"}',
     ]
-    fast = LexiconClassifier(_lexicon(tmp_path / "lex", lines))
-    slow: Any = LexiconClassifier(_lexicon(tmp_path / "lex2", lines))
+    fast = LexiconClassifier(write_lexicon(tmp_path / "lex", lines))
+    slow: Any = LexiconClassifier(write_lexicon(tmp_path / "lex2", lines))
     slow._fast_phrases = None  # spaCy's PhraseMatcher on a Doc per text
     texts = ["what about the renewal", "not the renewal", "the the-renewal renewal", "the renewal the renewal"]
     assert fast.predict(texts) == slow.predict(texts)

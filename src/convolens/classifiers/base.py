@@ -57,6 +57,11 @@ class FocusClassifier(Protocol):
         ...
 
 
+def model_tag(classifier: FocusClassifier) -> str:
+    """Give the ``name@version`` written beside every prediction of ``classifier``."""
+    return f"{classifier.name}@{classifier.version}"
+
+
 class Sentence(NamedTuple):
     """A sentence as the spaCy pipeline hands it to a classifier: tokens ``start:end`` of ``doc``."""
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,6 +34,9 @@ from .recent import RecentPredictions
 
 if TYPE_CHECKING:  # scikit-learn is imported to fit, not to load and predict (it takes over a second)
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+#: a sentence as either pipeline path hands it over (both have its ``text``).
+_S = TypeVar("_S", Sentence, TurnSentence)
 
 FORMAT = "convolens.linear.v1"
 _WORD = {
@@ -102,36 +105,38 @@ class LinearClassifier:
         A prediction depends on the sentence's text alone, so those of recent short sentences
         ("Yeah.", "Can you hear me?", ...) are remembered and not computed again.
         """
-        if not sentences:
-            return []
-        found = self._recent.lookup([s.text for s in sentences])
-        todo = [s for s, pred in zip(sentences, found, strict=True) if pred is None]
-        if todo:
-            texts = [s.text for s in todo]
+
+        def lexicon_predictions(todo: list[Sentence]) -> list[Prediction]:
             lexicon = self._lexicon_clf()
             alone = getattr(lexicon, "predict_alone", None)
-            lex: list[Prediction] = alone(todo, tokenizer=tokenizer) if callable(alone) else lexicon.predict(texts)
-            preds = self._predict_with(texts, lex)
-            self._recent.remember(texts, preds)
-            fresh = iter(preds)
-            found = [pred if pred is not None else next(fresh) for pred in found]
-        return cast(list[Prediction], found)
+            return alone(todo, tokenizer=tokenizer) if callable(alone) else lexicon.predict([s.text for s in todo])
+
+        return self._remembered(sentences, lexicon_predictions)
 
     def predict_turn_sentences(self, sentences: Sequence[TurnSentence]) -> list[Prediction]:
         """Give what :meth:`predict` gives for the sentences' texts, scoring the lexicon on the turns' tokens.
 
         Recent short sentences are remembered, as by :meth:`predict_sentences`.
         """
+
+        def lexicon_predictions(todo: list[TurnSentence]) -> list[Prediction]:
+            lexicon = self._lexicon_clf()
+            by_turns = getattr(lexicon, "predict_turn_sentences", None)
+            return by_turns(todo, as_text=True) if callable(by_turns) else lexicon.predict([s.text for s in todo])
+
+        return self._remembered(sentences, lexicon_predictions)
+
+    def _remembered(
+        self, sentences: Sequence[_S], lexicon_predictions: Callable[[list[_S]], list[Prediction]]
+    ) -> list[Prediction]:
+        """Give the predictions of ``sentences``: remembered ones, and the others from their lexicon predictions."""
         if not sentences:
             return []
         found = self._recent.lookup([s.text for s in sentences])
         todo = [s for s, pred in zip(sentences, found, strict=True) if pred is None]
         if todo:
             texts = [s.text for s in todo]
-            lexicon = self._lexicon_clf()
-            by_turns = getattr(lexicon, "predict_turn_sentences", None)
-            lex: list[Prediction] = by_turns(todo, as_text=True) if callable(by_turns) else lexicon.predict(texts)
-            preds = self._predict_with(texts, lex)
+            preds = self._predict_with(texts, lexicon_predictions(todo))
             self._recent.remember(texts, preds)
             fresh = iter(preds)
             found = [pred if pred is not None else next(fresh) for pred in found]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..classifiers import DEFAULT_MODEL, load_classifier
-from ..classifiers.base import FocusClassifier
+from ..classifiers.base import FocusClassifier, model_tag
 from ..engine import summarise_parts
 from ..errors import ConvolensError, InputFormatError, SchemaError
 from ..inputs import parse_date
@@ -300,7 +300,7 @@ def _score(
         files_in=len(transcripts),
         roster=roster.source if roster else None,
         people=len(roster or ()),
-        model=f"{classifier.name}@{classifier.version}",
+        model=model_tag(classifier),
     )
     result = summarise_parts([part], summary, people=roster.to_frame() if roster else None, redact=redact)
     summary.seconds = round(time.perf_counter() - started, 3)
