@@ -36,7 +36,7 @@ from .classifiers import DEFAULT_MODEL, load_classifier
 from .classifiers.base import FocusClassifier, model_tag
 from .errors import ConvolensError, RosterError
 from .inputs import Job, Plan
-from .keys import file_key, model_fingerprint, settings_digest
+from .keys import ContentHashes, file_key, model_fingerprint, settings_digest
 from .model import FOCUS_ORDER, Problem, Role
 from .pipeline import (
     PartResult,
@@ -143,7 +143,6 @@ def run_plan(
             row["message"] = masker(row["message"])
         totals.redacted.update(masker.counts)
     digest = settings_digest(settings, fingerprint)
-    keyed = [(i, job, file_key(job, digest, settings)) for i, job in enumerate(plan.jobs)]
     summary = RunSummary(
         files_in=len(plan.jobs),
         roster=roster.source if roster else None,
@@ -154,9 +153,13 @@ def run_plan(
     folder = Path(out) if out is not None else None
     with ExitStack() as stack:
         kept: list[dict[str, Any]] = []
-        todo = keyed
         if folder is not None:
             stack.enter_context(run_lock(folder))
+        hashes = ContentHashes(folder, fresh=force)
+        keyed = [(i, job, file_key(job, digest, settings, hashes.get(job.path))) for i, job in enumerate(plan.jobs)]
+        hashes.save()
+        todo = keyed
+        if folder is not None:
             kept, todo = _reuse(folder, keyed, force)
             summary.files_reused = sum(len(meta["files"]) for meta in kept)
         claimed = {cid: f["name"] for meta in kept for f in meta["files"] for cid in f["call_ids"]}
@@ -392,6 +395,7 @@ def _meta(part: PartResult, stats: dict[str, Any]) -> dict[str, Any]:
         "model": part.model,
         "first_index": min((f.index for f in part.files), default=0),
         "files": [{"name": f.name, "key": f.key, "scored": f.scored, "call_ids": f.call_ids} for f in part.files],
+        "error_rows": sum(len(f.errors) for f in part.files),  # 0: the run's errors.csv need not read its table
         "stats": stats,
     }
 

@@ -109,24 +109,33 @@ def metadata_from_filename(path: Path) -> tuple[CallKind | None, dt.date | None]
     return kind, date
 
 
+def open_small_csv(path: Path, error: type[ConvolensError], what: str) -> csv.DictReader[str]:
+    """Give a reader over a small CSV the run is told about (manifest, roster), read whole and checked.
+
+    Raises ``error`` naming the file (and line) when it cannot be read, is empty
+    or binary, or opens a quoted cell it never closes.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror or exc}", path=path) from None
+    try:
+        text, _ = decode_bytes(data, path)
+    except ConvolensError as exc:  # empty or binary: still this file's problem, for callers that catch ``error``
+        raise error(exc.message, path=path, line=exc.line) from None
+    unclosed = unclosed_quote_line(text)
+    if unclosed is not None:
+        raise error(UNCLOSED_QUOTE, path=path, line=unclosed)
+    return csv.DictReader(io.StringIO(text))
+
+
 def read_manifest(path: Path) -> tuple[list[ManifestRow], list[ManifestError]]:
     """Give the manifest's usable rows and an error for each row that is not.
 
     Raises :class:`~convolens.errors.ManifestError` when the whole file is
     unusable (unreadable, or lacking a required column).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ManifestError(f"cannot read manifest: {exc.strerror or exc}", path=path) from None
-    try:
-        text, _ = decode_bytes(data, path)
-    except ConvolensError as exc:
-        raise ManifestError(exc.message, path=path, line=exc.line) from None
-    unclosed = unclosed_quote_line(text)
-    if unclosed is not None:
-        raise ManifestError(UNCLOSED_QUOTE, path=path, line=unclosed)
-    reader = csv.DictReader(io.StringIO(text))
+    reader = open_small_csv(path, ManifestError, "manifest")
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
@@ -138,33 +147,45 @@ def read_manifest(path: Path) -> tuple[list[ManifestRow], list[ManifestError]]:
         )
     rows: list[ManifestRow] = []
     errors: list[ManifestError] = []
+    parse = _RowParser(path)
     for line, raw in enumerate(csv_dict_rows(reader, path, ManifestError), start=2):
         cells = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(cells.values()):
             continue
         try:
-            rows.append(_manifest_row(cells, path, line))
+            rows.append(parse(cells, line))
         except ValueError as exc:
             errors.append(ManifestError(str(exc), path=path, line=line))
     return rows, errors
 
 
-def _manifest_row(cells: dict[str, str], manifest: Path, line: int) -> ManifestRow:
-    if not cells.get("path"):
-        raise ValueError("empty path")
-    target = Path(cells["path"])
-    if not target.is_absolute():
-        target = manifest.parent / target
-    return ManifestRow(
-        path=target,
-        line=line,
-        manifest=str(manifest),
-        call_id=cells.get("call_id") or None,
-        kind=CallKind.parse(cells["kind"]) if cells.get("kind") else None,
-        date=parse_date(cells["date"]) if cells.get("date") else None,
-        title=cells.get("title") or None,
-        speakers=parse_speakers(cells.get("speakers", "")),
-    )
+class _RowParser:
+    """Makes the rows of one manifest; kinds and dates repeat down a manifest, so each is parsed once."""
+
+    def __init__(self, manifest: Path) -> None:
+        self.manifest = str(manifest)
+        self.folder = os.fspath(manifest.parent)
+        self.kinds: dict[str, CallKind] = {}
+        self.dates: dict[str, dt.date] = {}
+
+    def __call__(self, cells: dict[str, str], line: int) -> ManifestRow:
+        if not cells.get("path"):
+            raise ValueError("empty path")
+        kind, date = cells.get("kind"), cells.get("date")
+        if kind and kind not in self.kinds:
+            self.kinds[kind] = CallKind.parse(kind)
+        if date and date not in self.dates:
+            self.dates[date] = parse_date(date)
+        return ManifestRow(
+            path=Path(os.path.join(self.folder, cells["path"])),  # an absolute path in the cell stays itself
+            line=line,
+            manifest=self.manifest,
+            call_id=cells.get("call_id") or None,
+            kind=self.kinds[kind] if kind else None,
+            date=self.dates[date] if date else None,
+            title=cells.get("title") or None,
+            speakers=parse_speakers(cells.get("speakers", "")),
+        )
 
 
 def plan_run(
@@ -206,41 +227,40 @@ def plan_run(
             problems.append(_problem(MissingInputError("no such file or folder", path=item)))
 
     paths = _Paths()
-    rows_by_path: dict[Path, list[ManifestRow]] = {}
-    loaded: set[Path] = set()
+    rows_by_path: dict[str, list[ManifestRow]] = {}
+    loaded: set[str] = set()
     for mpath in manifests:
         try:
             rows, row_errors = read_manifest(mpath)
         except ConvolensError as exc:
             problems.append(_problem(exc))
             continue
-        loaded.add(paths.resolve(mpath))
+        loaded.add(paths.real(mpath))
         problems.extend(_problem(e) for e in row_errors)
-        roots = [paths.resolve(f) for f in folders] + [paths.resolve(mpath.parent)]
+        roots = [paths.real(f) for f in folders] + [paths.real(mpath.parent)]
         for row in rows:
-            target = paths.resolve(row.path)
+            target = paths.real(row.path)
             if not allow_outside and not any(_inside(target, root) for root in roots):
                 message = (
-                    f"path {row.path.as_posix()} leads outside the run's folders (to {target.as_posix()}); "
+                    f"path {row.path.as_posix()} leads outside the run's folders (to {Path(target).as_posix()}); "
                     "pass --allow-outside-paths to read it"
                 )
                 problems.append(_problem(ManifestError(message, path=row.manifest, line=row.line)))
                 continue
             rows_by_path.setdefault(target, []).append(row)
 
-    jobs: dict[Path, Job] = {}
+    jobs: dict[str, Job] = {}
     paths.bases(folders or [Path.cwd()])
 
-    def add(path: Path) -> None:
-        key = paths.resolve(path)
+    def add(path: Path, key: str) -> None:
         if key not in jobs:
             jobs[key] = Job(path=path, name=paths.display(path, key), rows=tuple(rows_by_path.get(key, ())))
 
     for path in explicit:
-        add(path)
+        add(path, paths.real(path))
     for key, rows in rows_by_path.items():
-        if key.is_file():
-            add(rows[0].path)
+        if os.path.isfile(key):
+            add(rows[0].path, key)
         else:
             for row in rows:
                 problems.append(
@@ -250,51 +270,78 @@ def plan_run(
                         )
                     )
                 )
-    skip = {paths.resolve(p) for p in manifests}
+    skip = {paths.real(p) for p in manifests}
     if roster_path is not None:
-        skip.add(paths.resolve(roster_path))
+        skip.add(paths.real(roster_path))
     for folder in folders:
         # A manifest that could not be read covers nothing: its folder is scored from file names.
         own = folder / MANIFEST_NAME if manifest is None else Path(manifest)
-        covered = paths.resolve(own) in loaded
-        for path in sorted(_walk(folder)):
-            key = paths.resolve(path)
+        covered = paths.real(own) in loaded
+        for found in _walk(os.fspath(folder)):
+            key = paths.real(found)
             if key in skip or key in jobs:
                 continue
             if covered:
                 msg = "not in the manifest, not scored (add it to the manifest or name the file on the command line)"
-                problems.append((Problem(path=paths.display(path, key), message=msg, level="warning"), "CL211"))
+                problems.append((Problem(path=paths.display(found, key), message=msg, level="warning"), "CL211"))
             else:
-                add(path)
+                add(Path(found), key)
     return Plan(jobs=list(jobs.values()), roster_path=roster_path, problems=problems)
 
 
-def _walk(folder: Path) -> Iterable[Path]:
-    for path in folder.rglob("*"):
-        rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts):
+def _walk(folder: str) -> list[str]:
+    """Give the transcript files under ``folder``, hidden ones and those in hidden folders left out.
+
+    In the order of their path components (as sorting :class:`~pathlib.Path` objects gives), not of
+    their strings, so a plan keeps its order. Links to folders are not followed, as ``Path.rglob``.
+    """
+    found: list[str] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = [e for e in entries if not e.name.startswith(".")]
+        except OSError:
             continue
-        if path.is_file() and path.suffix.lower() in TRANSCRIPT_SUFFIXES:
-            yield path
+        for entry in listed:
+            try:
+                if entry.is_dir() and not entry.is_symlink():
+                    pending.append(entry.path)
+                elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in TRANSCRIPT_SUFFIXES:
+                    found.append(entry.path)
+            except OSError:
+                continue
+    return sorted(found, key=lambda path: path.split(os.sep))
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
 
 
 class _Paths:
-    """Real paths for one plan, each folder's worked out once: a corpus is thousands of files in a few folders."""
+    """Real paths for one plan, as strings, each folder's worked out once: a corpus is thousands of files in a few folders.
+
+    Strings, not :class:`~pathlib.Path` objects: making, comparing and hashing Paths took
+    most of a re-run's planning on a corpus of ten thousand files.
+    """
 
     def __init__(self) -> None:
         self._folders: dict[str, str] = {}
-        self._bases: list[Path] = []
+        self._known: dict[str, str] = {}  # a manifest's files are found again by the folder walk
+        self._bases: list[str] = []
 
-    def resolve(self, path: Path) -> Path:
-        """Give what ``path.resolve()`` gives."""
-        try:
-            return Path(self._real(os.fspath(path)))
-        except OSError:
-            return path.absolute()
+    def real(self, path: str | Path) -> str:
+        """Give what ``os.path.realpath(path)`` gives (``path`` made absolute when that fails)."""
+        text = os.fspath(path)
+        found = self._known.get(text)
+        if found is None:
+            try:
+                found = self._real(text)
+            except OSError:
+                found = os.path.abspath(text)
+            self._known[text] = found
+        return found
 
     def _real(self, path: str) -> str:
         head, name = os.path.split(path)
@@ -307,16 +354,14 @@ class _Paths:
 
     def bases(self, folders: list[Path]) -> None:
         """Name files relative to the current folder when possible, else to the first of ``folders`` holding them."""
-        self._bases = [self.resolve(base) for base in [Path.cwd(), *folders]]
+        self._bases = [self.real(base) for base in [Path.cwd(), *folders]]
 
-    def display(self, path: Path, real: Path) -> str:
+    def display(self, path: str | Path, real: str) -> str:
         """Give ``path`` (whose real path is ``real``) as the user will recognise it (see :meth:`bases`)."""
         for base in self._bases:
-            try:
-                return real.relative_to(base).as_posix()
-            except ValueError:
-                continue
-        return path.as_posix()
+            if _inside(real, base) and real != base:
+                return real[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+        return Path(path).as_posix()
 
 
 def _problem(exc: ConvolensError, level: str = "error") -> tuple[Problem, str]:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .classifiers import CLASSIFIERS, find_model_dir
@@ -86,9 +88,11 @@ def settings_digest(settings: ScoreSettings, fingerprint: str) -> str:
     return hashlib.blake2b(blob.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def file_key(job: Job, digest: str, settings: ScoreSettings) -> str:
-    """Give the key of one file of a run: its content, name, manifest rows and the run settings."""
-    h = hashlib.blake2b(digest_size=16)
+def file_key(job: Job, digest: str, settings: ScoreSettings, content: str | None = None) -> str:
+    """Give the key of one file of a run: its content, name, manifest rows and the run settings.
+
+    ``content`` is the file's :func:`content_hash` when already known (see :class:`ContentHashes`).
+    """
     rows = [
         [
             r.call_id,
@@ -99,11 +103,85 @@ def file_key(job: Job, digest: str, settings: ScoreSettings) -> str:
         ]
         for r in job.rows
     ]
-    h.update(json.dumps([digest, job.name, job.name in settings.path_ids, rows]).encode("utf-8"))
+    if content is None:
+        content = content_hash(job.path)
+    blob = json.dumps([digest, job.name, job.name in settings.path_ids, rows, content])
+    return hashlib.blake2b(blob.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def content_hash(path: str | Path) -> str:
+    """Give a hash of a file's bytes; for a file that cannot be read, one that no later run will give again."""
+    h = hashlib.blake2b(digest_size=16)
     try:
-        with open(job.path, "rb") as fh:
+        with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError as exc:  # unreadable now: key it so it is retried next time; the reader reports why
-        h.update(f"unreadable:{type(exc).__name__}:{time.time_ns()}".encode())
+        return f"unreadable:{type(exc).__name__}:{time.time_ns()}"
     return h.hexdigest()
+
+
+class ContentHashes:
+    """The content hashes of a run's input files, kept in the run folder for the next run.
+
+    Hashing every input again took most of a re-run in which one call of ten
+    thousand was new. A file whose size, modification and change times and
+    inode are those it had when it was hashed gets its recorded hash back
+    instead, as git's index does. Writing a file sets its change time, which
+    no tool can set back, so new bytes under an old modification time (``cp -p``,
+    ``touch -d``) are still noticed. A file modified within :data:`RACY_NS` of
+    its hashing may have changed again within the file system's timestamp
+    granularity without its times showing it, so it is hashed again next time.
+    ``fresh=True`` (``--force``) trusts nothing recorded.
+    """
+
+    FILE = "hashes.json"
+    FORMAT = "convolens.hashes.v1"
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, folder: Path | None, *, fresh: bool = False) -> None:
+        self.folder = folder
+        self._old: dict[str, list[Any]] = {} if folder is None or fresh else self._load(folder / self.FILE)
+        self._new: dict[str, list[Any]] = {}
+        self.hashed = 0
+
+    @classmethod
+    def _load(cls, path: Path) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # none yet, or damaged: every file is hashed, as on a first run
+            return {}
+        files = data.get("files") if isinstance(data, dict) and data.get("format") == cls.FORMAT else None
+        return files if isinstance(files, dict) else {}
+
+    def get(self, path: str | Path) -> str:
+        """Give the content hash of the file at ``path``."""
+        name = os.path.abspath(path)  # stat follows links: a link moved to another file is noticed
+        try:
+            st = os.stat(name)
+        except OSError:
+            return content_hash(name)  # gives the unreadable mark
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        old = self._old.get(name)
+        if isinstance(old, list) and len(old) == 6 and old[:4] == stamp and isinstance(old[5], str):
+            self._new[name] = old
+            return old[5]
+        hashed_at = time.time_ns()
+        digest = content_hash(name)
+        self.hashed += 1
+        if not digest.startswith("unreadable:"):
+            self._new[name] = [*stamp, hashed_at, digest]
+        return digest
+
+    def save(self) -> None:
+        """Record the hashes worked out or confirmed by this run (atomically); those trusted next time."""
+        if self.folder is None:
+            return
+        from .store import write_text_atomic
+
+        trusted = {
+            name: entry for name, entry in self._new.items() if max(entry[1], entry[2]) < entry[4] - self.RACY_NS
+        }
+        if trusted == self._old:
+            return
+        write_text_atomic(self.folder / self.FILE, json.dumps({"format": self.FORMAT, "files": trusted}) + "\n")

@@ -10,8 +10,6 @@ only when it is listed as an alias.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -20,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import ConvolensError, RosterError
+from .errors import RosterError
+from .inputs import open_small_csv
 from .model import Person, Role
-from .readers.base import decode_bytes
-from .readers.tabular import UNCLOSED_QUOTE, csv_dict_rows, unclosed_quote_line
+from .readers.tabular import csv_dict_rows
 
 REQUIRED = ("name", "role", "manager", "team")
 
@@ -134,19 +132,8 @@ class Roster:
         a name or alias that two people share.
         """
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise RosterError(f"cannot read roster: {exc.strerror or exc}", path=path) from None
-        try:
-            text, _ = decode_bytes(data, path)
-        except ConvolensError as exc:
-            # Empty or binary: still a roster problem, so callers that catch RosterError see it.
-            raise RosterError(exc.message, path=path, line=exc.line) from None
-        unclosed = unclosed_quote_line(text)
-        if unclosed is not None:
-            raise RosterError(UNCLOSED_QUOTE, path=path, line=unclosed)
-        return cls.from_rows(csv_dict_rows(csv.DictReader(io.StringIO(text)), path, RosterError), source=str(path))
+        reader = open_small_csv(path, RosterError, "roster")
+        return cls.from_rows(csv_dict_rows(reader, path, RosterError), source=str(path))
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, source: str = "<roster frame>") -> Roster:

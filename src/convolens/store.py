@@ -7,6 +7,7 @@ Layout::
     OUT/errors/<part>.parquet       the errors of the part's files
     OUT/parts/<part>.json           written last: the part's files, their keys and figures
     OUT/index.json                  part order and run-level errors of the last finished run
+    OUT/hashes.json                 the input files' content hashes by size and times (convolens.keys)
     OUT/people.parquet, errors.csv (every error), run.json (the summary)
 
 A part is one batch of files. Its files are each written to a hidden temporary
@@ -255,8 +256,10 @@ def _read_parts(
 ) -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     for name in names:
+        # A part's record counts its error rows (parts written before it did are read).
+        wanted = [meta for meta in parts if name != "errors" or meta.get("error_rows", 1) != 0]
         # One Arrow table, converted once: a pandas frame per part file took seconds for a big run.
-        read = [pq.read_table(folder / name / f"{meta['id']}.parquet") for meta in parts]
+        read = [pq.read_table(folder / name / f"{meta['id']}.parquet") for meta in wanted]
         found = [table for table in read if table.num_rows]
         frames = [pa.concat_tables(found, promote_options="permissive").to_pandas()] if found else []
         if name == "errors":
