@@ -138,9 +138,13 @@ def _check(result: dict[str, object], made: object, expected: object, seconds: f
     assert float(result["peak_mb"]) < megabytes, result  # type: ignore[arg-type]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("name", "make", "fmt", "expected", "seconds", "megabytes"), BIG, ids=[b[0] for b in BIG])
-def test_50mb_single_line(
+CASES = [pytest.param(*case, id=case[0], marks=pytest.mark.slow) for case in BIG] + [
+    pytest.param(*case, id=case[0]) for case in CALLS_100K
+]
+
+
+@pytest.mark.parametrize(("name", "make", "fmt", "expected", "seconds", "megabytes"), CASES)
+def test_big_input(
     tmp_path: Path,
     name: str,
     make: Callable[[Path], object],
@@ -149,21 +153,6 @@ def test_50mb_single_line(
     seconds: float,
     megabytes: float,
 ) -> None:
-    result, made = _run(tmp_path, name, make, fmt)
-    _check(result, made, expected, seconds, megabytes)
-
-
-@pytest.mark.parametrize(
-    ("name", "make", "fmt", "expected", "seconds", "megabytes"), CALLS_100K, ids=[b[0] for b in CALLS_100K]
-)
-def test_100k_utterance_call(
-    tmp_path: Path,
-    name: str,
-    make: Callable[[Path], object],
-    fmt: str,
-    expected: object,
-    seconds: float,
-    megabytes: float,
-) -> None:
+    """A 50 MB single-line file (slow) or a call of 100,000 utterances: scored or refused in bounded time and memory."""
     result, made = _run(tmp_path, name, make, fmt)
     _check(result, made, expected, seconds, megabytes)
