@@ -168,7 +168,7 @@ def run_plan(
         work = [todo[lo : lo + part_files] for lo in range(0, len(todo), part_files)]
         results = _results(work, settings, model, device, classifier, jobs, engine, ray_address)
         memory: list[PartResult] = []
-        order = [(int(meta.get("first_index", 0)), str(meta["id"])) for meta in kept]
+        order = [(int(meta.get("first_index", 0)), str(meta["id"]), meta) for meta in kept]
         done = summary.files_reused
         if progress:
             progress("score", done, len(keyed))
@@ -184,8 +184,9 @@ def run_plan(
                 pid = _part_id(part)
                 part.pack()
                 assert part.packed is not None
-                write_part(folder, pid, part.packed, _meta(part, stats))
-                order.append((min(f.index for f in part.files), pid))
+                meta = _meta(part, stats)
+                write_part(folder, pid, part.packed, meta)
+                order.append((min(f.index for f in part.files), pid, {"id": pid, **meta}))
             done += len(items)
             if progress:
                 progress("score", done, len(keyed))
@@ -196,7 +197,8 @@ def run_plan(
         people = roster.to_frame() if roster else empty("people")
         if folder is None:
             return summary, _in_memory(memory, totals.run_errors, people, summary)
-        _finish(folder, [pid for _, pid in sorted(order)], totals.run_errors, people, summary)
+        order.sort(key=lambda item: item[:2])
+        _finish(folder, [meta for _, _, meta in order], totals.run_errors, people, summary)
         return summary, None
 
 
@@ -445,13 +447,17 @@ def _in_memory(
 
 
 def _finish(
-    folder: Path, part_ids: list[str], run_errors: list[dict[str, Any]], people: pd.DataFrame, summary: RunSummary
+    folder: Path,
+    parts: list[dict[str, Any]],
+    run_errors: list[dict[str, Any]],
+    people: pd.DataFrame,
+    summary: RunSummary,
 ) -> None:
-    """Write the run-level files once every part is in place."""
+    """Write the run-level files once every part (``parts``: their records, in run order) is in place."""
     (folder / PARTS_DIR).mkdir(exist_ok=True)  # marks the folder as a run even when nothing was scored
     write_atomic(folder / PEOPLE_FILE, lambda p: conform(people, "people").to_parquet(p, index=False))
-    write_json_atomic(folder / INDEX_FILE, {"parts": part_ids, "errors": run_errors})
-    errors = read_errors(folder)
+    write_json_atomic(folder / INDEX_FILE, {"parts": [meta["id"] for meta in parts], "errors": run_errors})
+    errors = read_errors(folder, parts)
     write_atomic(folder / ERRORS_FILE, lambda p: errors.to_csv(p, index=False))
     write_json_atomic(folder / SUMMARY_FILE, summary.as_dict())
 

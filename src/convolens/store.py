@@ -246,9 +246,12 @@ def read_run(folder: str | Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def read_errors(folder: str | Path) -> pd.DataFrame:
-    """Give only the errors table of a run folder written in parts (cheap: no utterances are read)."""
-    return _read_parts(Path(folder), list_parts(folder), ("errors",))["errors"]
+def read_errors(folder: str | Path, parts: Sequence[dict[str, Any]] | None = None) -> pd.DataFrame:
+    """Give only the errors table of a run folder written in parts (cheap: no utterances are read).
+
+    ``parts`` are the part records when the caller has them (:func:`list_parts` gives them otherwise).
+    """
+    return _read_parts(Path(folder), list_parts(folder) if parts is None else parts, ("errors",))["errors"]
 
 
 def _read_parts(
