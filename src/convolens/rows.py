@@ -20,7 +20,7 @@ import pandas as pd
 from .classifiers.base import FocusClassifier, model_tag
 from .errors import ConvolensError
 from .inputs import Job, ManifestRow, metadata_from_filename
-from .model import FOCUS_ORDER, Call, CallKind, Person, Problem, Role, Transcript
+from .model import FOCUS_ORDER, Call, CallKind, Problem, Role, Transcript
 from .redact import Redactor
 from .roster import Roster
 from .schema import CALLS, empty, frame_from_columns
@@ -49,6 +49,9 @@ _TURN_COLUMNS = (
     "text",
 )
 
+
+#: utterance columns that depend on the turn's speaker only (see ``TableBuilder.add``).
+_SPEAKER_COLUMNS = ("speaker", "speaker_label", "person_id", "role", "manager_id", "team")
 
 #: calls columns known when a file is read; the rest are counted from its utterances.
 _CALL_COLUMNS = tuple(name for name in CALLS if name not in ("n_utterances", "n_questions", "duration_s", "speakers"))
@@ -108,30 +111,37 @@ class TableBuilder:
                 "metadata_source": f"kind={kind_src};date={date_src}",
             }
         )
-        # A call has a few speakers: resolve each once, not once per turn.
-        people: dict[str, tuple[str, Person | None, str]] = {}
+        # A call has a few speakers: resolve each once, into their cells of _SPEAKER_COLUMNS, not once per turn.
+        people: dict[str, tuple[str | None, ...]] = {}
         for label in dict.fromkeys(turn.speaker for turn in t.turns):
             speaker = names.get(label, label)
             person = self.roster.match(speaker) if self.roster else None
             role = _role(person.role if person else None, kind, label, t, speaker, has_roster=self.roster is not None)
-            people[label] = (speaker, person, role.value)
-        n_turns = len(t.turns)
+            people[label] = (
+                speaker,
+                label if speaker != label else None,
+                person.person_id if person else None,
+                role.value,
+                person.manager_id if person else None,
+                person.team if person else None,
+            )
+        turns = t.turns
+        n_turns = len(turns)
         cols = self.turns
         cols["call_id"].extend([call_id] * n_turns)
         cols["index"].extend(range(n_turns))
         cols["kind"].extend([kind_value] * n_turns)
         cols["date"].extend([date] * n_turns)
-        for turn in t.turns:
-            speaker, person, role_value = people[turn.speaker]
-            cols["speaker"].append(speaker)
-            cols["speaker_label"].append(turn.speaker if speaker != turn.speaker else None)
-            cols["person_id"].append(person.person_id if person else None)
-            cols["role"].append(role_value)
-            cols["manager_id"].append(person.manager_id if person else None)
-            cols["team"].append(person.team if person else None)
-            cols["start_s"].append(_num(turn.start_s))
-            cols["end_s"].append(_num(turn.end_s))
-            cols["text"].append(self.redactor(turn.text) if self.redactor is not None else turn.text)
+        if turns:  # column by column (the turns' speaker cells transposed): a few list operations per call
+            by_column = zip(*[people[turn.speaker] for turn in turns], strict=True)
+            for name, cells in zip(_SPEAKER_COLUMNS, by_column, strict=True):
+                cols[name].extend(cells)
+        cols["start_s"].extend([_num(turn.start_s) for turn in turns])
+        cols["end_s"].extend([_num(turn.end_s) for turn in turns])
+        if self.redactor is None:
+            cols["text"].extend([turn.text for turn in turns])
+        else:
+            cols["text"].extend([self.redactor(turn.text) for turn in turns])
 
     def classify(self, classifier: FocusClassifier, progress: Progress | None) -> pd.DataFrame:
         texts: list[str] = self.turns["text"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, pairwise
+from itertools import chain, compress, islice, pairwise
 from typing import Any, NamedTuple
 
 from spacy.attrs import NORM, ORTH
@@ -247,12 +247,12 @@ def _special_between(pieces: Sequence[str], state: _Chunks) -> bool:
     """Say whether a special case may match across two of these consecutive chunks."""
     heads, tails = state.heads, state.tails
     pairs = state.special.pairs
-    for k in range(1, len(pieces)):
-        firsts = heads.get(pieces[k])
-        if firsts is not None:
-            lasts = tails.get(pieces[k - 1])
-            if lasts is not None and any((a, b) in pairs for a in lasts for b in firsts):
-                return True
+    # Only the chunks that can begin a pair are looked at (found with a C-level loop): common words
+    # such as "or" can, so a turn's every chunk would otherwise be looked at in Python.
+    for k in compress(range(1, len(pieces)), map(heads.__contains__, islice(pieces, 1, None))):
+        lasts = tails.get(pieces[k - 1])
+        if lasts is not None and any((a, b) in pairs for a in lasts for b in heads[pieces[k]]):
+            return True
     return False
 
 

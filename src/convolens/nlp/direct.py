@@ -136,13 +136,22 @@ def turn_sentence_texts(turn: TurnTokens, bounds: Sequence[int]) -> tuple[list[s
         last_is_space = turn.table.space[turn.types[-1]]
         return [text[:-1] if text.endswith(" ") and not last_is_space else text], [True]
     n = len(turn)
-    offsets, followed, edges = turn.offsets(), turn.followed(), turn.edges()
+    offsets, followed = turn.offsets(), turn.followed()
+    space, types = turn.table.space, turn.types
     texts = []
     alone = []
+    starts_at_edge = True  # the first sentence starts the text
+    # What TurnTokens.edges gives, worked out at the sentence boundaries only.
     for a, b in pairwise(bounds):
-        end = offsets[b] - followed[b - 1] if b < n else len(text) - followed[-1]
+        if b < n:
+            end = offsets[b] - followed[b - 1]
+            ends_at_edge = bool(followed[b - 1]) or space[types[b - 1]] or space[types[b]]
+        else:
+            end = len(text) - followed[-1]
+            ends_at_edge = True
         texts.append(text[offsets[a] : end])
-        alone.append(edges[a] and edges[b])
+        alone.append(starts_at_edge and ends_at_edge)
+        starts_at_edge = ends_at_edge
     return texts, alone
 
 

@@ -20,16 +20,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import compress, islice
-from operator import or_
+from operator import and_, or_
 
 from .question_clauses import clause_start_kind, skip_fillers
-from .words import AUX_OPEN, CLOSERS, MARKERS, SENTENCE_END, SUBJECT_PRONOUNS, WH, ack_run
+from .words import ACK_BIGRAMS, ACK_END, AUX_OPEN, CLOSERS, MARKERS, SENTENCE_END, SUBJECT_PRONOUNS, WH, ack_run
 
 _NEW_THOUGHT = frozenset({"so", "but", "okay", "alright", "anyway", "anyways"})
 #: a token can start a sentence only after one of these or, in an unpunctuated run, when it is
-#: one of _ASR_OPENERS (see _asr_split); other tokens are not looked at.
+#: a marker or one of _LATE_OPENERS right after a word of _ACK_LAST (see _asr_split); other
+#: tokens are not looked at.
 _BREAKS = SENTENCE_END | CLOSERS | {"", "\n"}
-_ASR_OPENERS = MARKERS | AUX_OPEN | WH
+_LATE_OPENERS = (AUX_OPEN | WH) - MARKERS
+#: the last word of every acknowledgement: _asr_split splits before an auxiliary or wh-word only after one.
+_ACK_LAST = ACK_END | {last for _, last in ACK_BIGRAMS}
 _RELATIVE_WH = frozenset({"which", "who", "whom", "whose"})
 _NO_SPLIT_AFTER = WH | {"and", "or", "but", "so", "to", "the", "a", "an", "of", "if", "than", "as"}
 _NO_NAMES = (False,) * 256  # names for the usual call without them (read only)
@@ -76,12 +79,16 @@ def sentence_starts(words: Sequence[str], names: Sequence[bool] | None = None, *
     if names is None:
         names = _NO_NAMES if n <= len(_NO_NAMES) else [False] * n
     cur = 0
-    openers = _ASR_OPENERS if split_asr else frozenset()
-    breaks = _BREAKS
-    # Tokens after a break or that open a clause, found with C-level loops (this runs for every turn).
-    after_break = map(breaks.__contains__, words)
-    opening = map(openers.__contains__, islice(words, 1, None))
-    candidates = list(compress(range(1, n), map(or_, after_break, opening)))
+    # Tokens after a break, markers, and auxiliaries or wh-words after what may end an acknowledgement,
+    # found with C-level loops (this runs for every turn).
+    looked_at = map(_BREAKS.__contains__, words)  # the flag of token i + 1: what token i is
+    if split_asr:
+        marker = map(MARKERS.__contains__, islice(words, 1, None))
+        after_ack = map(
+            and_, map(_LATE_OPENERS.__contains__, islice(words, 1, None)), map(_ACK_LAST.__contains__, words)
+        )
+        looked_at = map(or_, looked_at, map(or_, marker, after_ack))
+    candidates = list(compress(range(1, n), looked_at))
     for i in candidates:
         prev = words[i - 1]
         w = words[i]
