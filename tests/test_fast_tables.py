@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from convolens.pipeline import collector_paused
+from convolens.collector import collector_paused
 from convolens.schema import DATE, STRING, TABLES, empty, frame_from_columns
 
 

@@ -143,10 +143,13 @@ def score(
     Files scored into the same --out folder before and unchanged since are
     kept, not scored again; a killed run picks up where it stopped.
     """
-    from .engine import PART_FILES, run_plan
-    from .inputs import plan_run
-    from .readers import ReadOptions, get_reader
-    from .store import read_errors
+    from .collector import collector_paused
+
+    with collector_paused():  # imports and the plan: many objects that stay, no cycles to find among them
+        from .engine import PART_FILES, run_plan
+        from .inputs import plan_run
+        from .readers import ReadOptions, get_reader
+        from .store import read_errors
 
     try:
         columns = _parse_columns(column)
@@ -154,7 +157,8 @@ def score(
             get_reader(format)
         if ray_address is not None and engine is not EngineOpt.ray:
             raise ConvolensError("--ray-address needs --engine ray")
-        plan = plan_run(inputs, manifest=manifest, roster=roster, allow_outside=allow_outside_paths)
+        with collector_paused():
+            plan = plan_run(inputs, manifest=manifest, roster=roster, allow_outside=allow_outside_paths)
         with _progress(quiet) as update:
             summary, _ = run_plan(
                 plan,

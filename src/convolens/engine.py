@@ -34,6 +34,7 @@ import pandas as pd
 
 from .classifiers import DEFAULT_MODEL, load_classifier
 from .classifiers.base import FocusClassifier, model_tag
+from .collector import collector_paused
 from .errors import ConvolensError, RosterError
 from .inputs import Job, Plan
 from .keys import ContentHashes, file_key, model_fingerprint, settings_digest
@@ -153,20 +154,22 @@ def run_plan(
     folder = Path(out) if out is not None else None
     with ExitStack() as stack:
         kept: list[dict[str, Any]] = []
-        if folder is not None:
-            stack.enter_context(run_lock(folder))
-        hashes = ContentHashes(folder, fresh=force)
-        keyed = [(i, job, file_key(job, digest, settings, hashes.get(job.path))) for i, job in enumerate(plan.jobs)]
-        hashes.save()
-        todo = keyed
-        if folder is not None:
-            kept, todo = _reuse(folder, keyed, force)
-            summary.files_reused = sum(len(meta["files"]) for meta in kept)
-        claimed = {cid: f["name"] for meta in kept for f in meta["files"] for cid in f["call_ids"]}
-        totals.stats.extend(meta["stats"] for meta in kept)
-        tags = [str(meta["model"]) for meta in kept if meta.get("model")]
-        work = [todo[lo : lo + part_files] for lo in range(0, len(todo), part_files)]
-        results = _results(work, settings, model, device, classifier, jobs, engine, ray_address)
+        # Keys, kept parts and the model: many objects that stay for the run and no cycles among them.
+        with collector_paused():
+            if folder is not None:
+                stack.enter_context(run_lock(folder))
+            hashes = ContentHashes(folder, fresh=force)
+            keyed = [(i, job, file_key(job, digest, settings, hashes.get(job.path))) for i, job in enumerate(plan.jobs)]
+            hashes.save()
+            todo = keyed
+            if folder is not None:
+                kept, todo = _reuse(folder, keyed, force)
+                summary.files_reused = sum(len(meta["files"]) for meta in kept)
+            claimed = {cid: f["name"] for meta in kept for f in meta["files"] for cid in f["call_ids"]}
+            totals.stats.extend(meta["stats"] for meta in kept)
+            tags = [str(meta["model"]) for meta in kept if meta.get("model")]
+            work = [todo[lo : lo + part_files] for lo in range(0, len(todo), part_files)]
+            results = _results(work, settings, model, device, classifier, jobs, engine, ray_address)
         memory: list[PartResult] = []
         order = [(int(meta.get("first_index", 0)), str(meta["id"]), meta) for meta in kept]
         done = summary.files_reused

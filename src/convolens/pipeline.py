@@ -9,11 +9,8 @@ reused is :mod:`convolens.engine`'s job.
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .classifiers.base import FocusClassifier, model_tag
+from .collector import collector_paused
 from .errors import ConvolensError
 from .inputs import Job
 from .model import Problem, Transcript
@@ -159,38 +157,6 @@ class ScoreSettings:
     path_ids: frozenset[str] = frozenset()
     #: mask personal identifiers in texts, titles and error messages (convolens.redact).
     redact: bool = False
-
-
-class _Collector:
-    """How many parts are being scored now, and whether the collector ran before the first began."""
-
-    lock = threading.Lock()
-    pauses = 0
-    was_enabled = False
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Keep Python's cyclic garbage collector from running while a part is scored or encoded.
-
-    Scoring makes and drops millions of small objects but no reference cycles (reference
-    counting frees everything), so each collection the allocations set off only walked the
-    long-lived objects again: the model's tables, the tokenizer's and the rules' memories.
-    That was about a tenth of a lexicon run. The collector is back on (if it was on) as
-    soon as no part is being scored, and collects then whatever a part did leave behind.
-    """
-    with _Collector.lock:
-        if _Collector.pauses == 0:
-            _Collector.was_enabled = gc.isenabled()
-            gc.disable()
-        _Collector.pauses += 1
-    try:
-        yield
-    finally:
-        with _Collector.lock:
-            _Collector.pauses -= 1
-            if _Collector.pauses == 0 and _Collector.was_enabled:
-                gc.enable()
 
 
 def error_row(problem: Problem, code: str) -> dict[str, Any]:
