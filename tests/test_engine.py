@@ -14,7 +14,9 @@ import pandas as pd
 import pytest
 
 import convolens
+from convolens.engine import Workers, nothing_to_keep, run_plan
 from convolens.errors import RunDirError
+from convolens.inputs import plan_run
 from convolens.store import PARTS_DIR, list_parts, read_run, run_lock
 from sample_org import copy_sample_org as _org
 
@@ -107,6 +109,23 @@ def test_jobs_give_the_same_tables_as_one_process(tmp_path: Path) -> None:
     in_memory = convolens.score(org, part_files=4, jobs=2)
     pd.testing.assert_frame_equal(one.utterances, in_memory.utterances)
     assert one.summary.as_dict() | {"seconds": 0, "jobs": 0} == two.summary.as_dict() | {"seconds": 0, "jobs": 0}
+
+
+def test_workers_started_before_the_plan_give_the_same_tables(tmp_path: Path) -> None:
+    org = _org(tmp_path, n=12)
+    convolens.score(org, out=tmp_path / "one", part_files=4, model="lexicon")
+    out = tmp_path / "early"
+    assert nothing_to_keep(out) and not nothing_to_keep(tmp_path / "one") and nothing_to_keep(tmp_path / "one", True)
+    with Workers("lexicon", None, 2) as workers:  # as `convolens score --jobs 2` starts them on a fresh folder
+        plan = plan_run([org])
+        run_plan(plan, out=out, model="lexicon", jobs=2, part_files=4, workers=workers)
+        _same_tables(tmp_path / "one", out)
+        # The same workers for a single part, then for a run with nothing left to score.
+        _add_call(org)
+        summary, _ = run_plan(plan_run([org]), out=out, model="lexicon", jobs=2, part_files=4, workers=workers)
+        assert summary.files_reused == 12 and summary.files_scored == 13
+        summary, _ = run_plan(plan_run([org]), out=out, model="lexicon", jobs=2, part_files=4, workers=workers)
+        assert summary.files_reused == 13
 
 
 def test_a_killed_run_loses_and_repeats_nothing(tmp_path: Path) -> None:
@@ -232,9 +251,11 @@ def test_cli_reports_kept_files(tmp_path: Path) -> None:
     org = _org(tmp_path, n=6)
     out = tmp_path / "run"
     cli = [sys.executable, "-m", "convolens", "score", str(org), "--out", str(out)]
-    subprocess.run(cli, check=True, capture_output=True)
+    subprocess.run([*cli, "--jobs", "2"], check=True, capture_output=True)  # workers started before the plan
     second = subprocess.run(cli, check=True, capture_output=True, text=True)
     assert "6 of 6 files scored (6 unchanged since the last run, kept)" in second.stdout
+    subprocess.run([*cli[:-1], str(tmp_path / "one")], check=True, capture_output=True)
+    _same_tables(out, tmp_path / "one")
 
 
 def test_load_run_gives_the_tables_and_summary(tmp_path: Path) -> None:

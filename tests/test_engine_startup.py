@@ -109,9 +109,9 @@ def test_a_model_a_worker_cannot_load_fails_the_run_with_its_own_error(
     org = _org(tmp_path, n=2)
     plan = plan_run([org])
     items = [(i, job, "key") for i, job in enumerate(plan.jobs)]
-    engine._init_worker("lexicon", None, ScoreSettings())  # in a worker, an initializer must not raise
+    engine._init_worker("lexicon", None)  # in a worker, an initializer must not raise
     with pytest.raises(ModelError, match="manifest.json"):
-        engine._work_in_worker(items)
+        engine._work_in_worker(items, ScoreSettings())
     with pytest.raises(ModelError, match="manifest.json"):  # in this process, before any part is written
         convolens.score(org, out=tmp_path / "run", model="lexicon")
     assert not list((tmp_path / "run" / "parts").glob("*.json"))

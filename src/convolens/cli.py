@@ -10,6 +10,7 @@ import io
 import json
 import os
 import sys
+from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -146,38 +147,44 @@ def score(
     from .collector import collector_paused
 
     with collector_paused():  # imports and the plan: many objects that stay, no cycles to find among them
-        from .engine import PART_FILES, run_plan
+        from .engine import PART_FILES, Workers, nothing_to_keep, run_plan
         from .inputs import plan_run
         from .readers import ReadOptions, get_reader
         from .store import read_errors
 
-    try:
-        columns = _parse_columns(column)
-        if format is not None:
-            get_reader(format)
-        if ray_address is not None and engine is not EngineOpt.ray:
-            raise ConvolensError("--ray-address needs --engine ray")
-        with collector_paused():
-            plan = plan_run(inputs, manifest=manifest, roster=roster, allow_outside=allow_outside_paths)
-        with _progress(quiet) as update:
-            summary, _ = run_plan(
-                plan,
-                out=out,
-                model=model,
-                device=device,
-                format=format,
-                options=ReadOptions(columns=columns),
-                jobs=jobs,
-                force=force,
-                engine=engine.value,
-                ray_address=ray_address,
-                part_files=part_size or PART_FILES,
-                redact=redact,
-                progress=update,
-            )
-        errors = read_errors(out) if summary.errors else None
-    except ConvolensError as exc:
-        raise _fail(exc) from None
+    with ExitStack() as stack:
+        try:
+            columns = _parse_columns(column)
+            if format is not None:
+                get_reader(format)
+            if ray_address is not None and engine is not EngineOpt.ray:
+                raise ConvolensError("--ray-address needs --engine ray")
+            workers = None
+            if jobs > 1 and engine is EngineOpt.local and nothing_to_keep(out, force):
+                # Every file will be scored: the workers start up while the run is planned.
+                workers = stack.enter_context(Workers(model, device, jobs))
+            with collector_paused():
+                plan = plan_run(inputs, manifest=manifest, roster=roster, allow_outside=allow_outside_paths)
+            with _progress(quiet) as update:
+                summary, _ = run_plan(
+                    plan,
+                    out=out,
+                    model=model,
+                    device=device,
+                    format=format,
+                    options=ReadOptions(columns=columns),
+                    jobs=jobs,
+                    force=force,
+                    engine=engine.value,
+                    ray_address=ray_address,
+                    part_files=part_size or PART_FILES,
+                    redact=redact,
+                    progress=update,
+                    workers=workers,
+                )
+            errors = read_errors(out) if summary.errors else None
+        except ConvolensError as exc:
+            raise _fail(exc) from None
     if not quiet:
         _print_summary(summary.as_dict(), out)
     for _, row in errors[errors["level"] == "error"].iterrows() if errors is not None else ():

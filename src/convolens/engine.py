@@ -21,6 +21,7 @@ import hashlib
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -107,13 +108,15 @@ def run_plan(
     part_files: int = PART_FILES,
     redact: bool = False,
     progress: Progress | None = None,
+    workers: Workers | None = None,
 ) -> tuple[RunSummary, ScoreResult | None]:
     """Score ``plan``; give the run summary and, without ``out``, the tables in memory.
 
     With ``out``, parts are written there as they finish and parts from an
     earlier run into the same folder are reused when their files and settings
     are unchanged (``force`` rescores everything). Read the tables back with
-    :func:`convolens.store.read_run`.
+    :func:`convolens.store.read_run`. ``workers`` (started for this ``model``
+    and ``device``, local engine) score the parts; the caller closes them.
     """
     if jobs < 1:
         raise ConvolensError(f"--jobs must be 1 or more, not {jobs}")
@@ -169,7 +172,7 @@ def run_plan(
             totals.stats.extend(meta["stats"] for meta in kept)
             tags = [str(meta["model"]) for meta in kept if meta.get("model")]
             work = [todo[lo : lo + part_files] for lo in range(0, len(todo), part_files)]
-            results = _results(work, settings, model, device, classifier, jobs, engine, ray_address)
+            results = _results(work, settings, model, device, classifier, jobs, engine, ray_address, workers)
         memory: list[PartResult] = []
         order = [(int(meta.get("first_index", 0)), str(meta["id"]), meta) for meta in kept]
         done = summary.files_reused
@@ -266,6 +269,7 @@ def _results(
     jobs: int,
     engine: Engine,
     ray_address: str | None,
+    workers: Workers | None = None,
 ) -> Iterator[PartResult]:
     """Give the scored parts in plan order, however they are computed."""
     if not work:
@@ -275,6 +279,8 @@ def _results(
 
         ray_parts: Iterator[PartResult] = ray_results(work, settings, model, device, jobs, ray_address)
         return ray_parts
+    if workers is not None:
+        return workers.results(work, settings)
     if jobs == 1 or len(work) == 1:
         here = classifier or load_classifier(model, device)  # loaded only now that some file needs it
         return (score_part(items, settings, here) for items in work)
@@ -284,8 +290,7 @@ def _results(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model: str | FocusClassifier, device: str | None, settings: ScoreSettings, jobs: int = 1) -> None:
-    _WORKER["settings"] = settings
+def _init_worker(model: str | FocusClassifier, device: str | None, jobs: int = 1) -> None:
     try:
         _WORKER["classifier"] = load_classifier(model, device)
     except ConvolensError as exc:  # raised again with the first part: an initializer's error breaks the pool
@@ -295,11 +300,15 @@ def _init_worker(model: str | FocusClassifier, device: str | None, settings: Sco
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // jobs))
 
 
-def _work_in_worker(items: Items) -> PartResult:
+def _started() -> None:
+    """Nothing: submitted once per worker so that each starts at once (see :class:`Workers`)."""
+
+
+def _work_in_worker(items: Items, settings: ScoreSettings) -> PartResult:
     classifier = _WORKER["classifier"]
     if isinstance(classifier, ConvolensError):
         raise classifier
-    return packed_part(score_part(items, _WORKER["settings"], classifier))
+    return packed_part(score_part(items, settings, classifier))
 
 
 def packed_part(part: PartResult) -> PartResult:
@@ -313,30 +322,72 @@ def packed_part(part: PartResult) -> PartResult:
     return part
 
 
-def _pool_results(
-    work: list[Items], settings: ScoreSettings, model: str | FocusClassifier, device: str | None, jobs: int
-) -> Iterator[PartResult]:
-    # forkserver: workers start from a clean process (no inherited threads or locks).
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        # Workers fork from a server that has already imported spaCy (without torch) and the pipeline.
-        context.set_forkserver_preload(["convolens._worker_preload"])
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(model, device, settings, jobs)
-    ) as pool:
+class Workers:
+    """``jobs`` processes that score parts (``--jobs``), each started as soon as this is made.
+
+    A worker forks from a server that imports spaCy, then loads the model: over a second
+    before it scores anything. ``convolens score`` makes its workers before it plans the
+    run when there is nothing to keep, so that this overlaps the planning and keying
+    instead of following them; :func:`run_plan` makes its own when given none. Close
+    them (or use ``with``) when the run is over.
+    """
+
+    def __init__(self, model: str | FocusClassifier, device: str | None, jobs: int) -> None:
+        # forkserver: workers start from a clean process (no inherited threads or locks).
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # Workers fork from a server that has already imported spaCy (without torch) and the pipeline.
+            context.set_forkserver_preload(["convolens._worker_preload"])
+        self.jobs = jobs
+        self.pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(model, device, jobs)
+        )
+        # Starting a worker waits for the server's imports: a thread waits, this process goes on.
+        self._starter = threading.Thread(target=self._start, name="convolens-workers", daemon=True)
+        self._starter.start()
+
+    def _start(self) -> None:
+        for _ in range(self.jobs):  # the pool starts a worker per task while none is idle
+            self.pool.submit(_started)
+
+    def results(self, work: list[Items], settings: ScoreSettings) -> Iterator[PartResult]:
+        """Give the scored parts of ``work`` in order, at most two parts per worker in flight (memory stays bounded)."""
         pending: deque[Future[PartResult]] = deque()
         queue = iter(work)
-        for items in queue:  # at most two parts per worker in flight: memory stays bounded
-            pending.append(pool.submit(_work_in_worker, items))
-            if len(pending) >= 2 * jobs:
+        for items in queue:
+            pending.append(self.pool.submit(_work_in_worker, items, settings))
+            if len(pending) >= 2 * self.jobs:
                 break
         while pending:
             result = pending.popleft().result()
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append(pool.submit(_work_in_worker, nxt))
+                pending.append(self.pool.submit(_work_in_worker, nxt, settings))
             yield result
+
+    def close(self) -> None:
+        """Stop the workers (parts not yet begun are dropped)."""
+        self._starter.join()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _pool_results(
+    work: list[Items], settings: ScoreSettings, model: str | FocusClassifier, device: str | None, jobs: int
+) -> Iterator[PartResult]:
+    with Workers(model, device, jobs) as workers:
+        yield from workers.results(work, settings)
+
+
+def nothing_to_keep(out: str | Path, force: bool = False) -> bool:
+    """Say whether a run into ``out`` will score every file: forced, or no part of an earlier run is there."""
+    return force or not any((Path(out) / PARTS_DIR).glob("*.json"))
 
 
 # ---------------------------------------------------------------- assembling
