@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -246,8 +246,16 @@ def _reuse(
 
 def _path_ids(jobs: Sequence[Job]) -> frozenset[str]:
     """Give the files whose stem another file of the run shares: their call ids use the whole path."""
-    stems = Counter(PurePosixPath(job.name).stem for job in jobs)
-    return frozenset(job.name for job in jobs if stems[PurePosixPath(job.name).stem] > 1)
+    names = [(job.name, _stem(job.name)) for job in jobs]
+    stems = Counter(stem for _, stem in names)
+    return frozenset(name for name, stem in names if stems[stem] > 1)
+
+
+def _stem(name: str) -> str:
+    """Give ``PurePosixPath(name).stem`` (the last component less its last suffix), without making a path."""
+    base = name.rpartition("/")[2]
+    dot = base.rfind(".")
+    return base[:dot] if 0 < dot < len(base) - 1 else base
 
 
 def _part_id(part: PartResult) -> str:

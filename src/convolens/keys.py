@@ -129,9 +129,11 @@ class ContentHashes:
     inode are those it had when it was hashed gets its recorded hash back
     instead, as git's index does. Writing a file sets its change time, which
     no tool can set back, so new bytes under an old modification time (``cp -p``,
-    ``touch -d``) are still noticed. A file modified within :data:`RACY_NS` of
-    its hashing may have changed again within the file system's timestamp
-    granularity without its times showing it, so it is hashed again next time.
+    ``touch -d``) are still noticed (on POSIX systems: Windows gives the creation
+    time there, so only size, modification time and file id are compared). A file
+    modified within :data:`RACY_NS` of its hashing may have changed again within
+    the file system's timestamp granularity without its times showing it, so it
+    is hashed again next time.
     ``fresh=True`` (``--force``) trusts nothing recorded.
     """
 
