@@ -13,6 +13,7 @@ import pytest
 
 import convolens
 import convolens.engine as engine
+import convolens.workers as workers
 from convolens.classifiers.lexicon_data import find_lexicon_dir
 from convolens.errors import ModelError
 from convolens.inputs import plan_run
@@ -109,9 +110,9 @@ def test_a_model_a_worker_cannot_load_fails_the_run_with_its_own_error(
     org = _org(tmp_path, n=2)
     plan = plan_run([org])
     items = [(i, job, "key") for i, job in enumerate(plan.jobs)]
-    engine._init_worker("lexicon", None)  # in a worker, an initializer must not raise
+    workers._init_worker("lexicon", None)  # in a worker, an initializer must not raise
     with pytest.raises(ModelError, match="manifest.json"):
-        engine._work_in_worker(items, ScoreSettings())
+        workers._work_in_worker(items, ScoreSettings())
     with pytest.raises(ModelError, match="manifest.json"):  # in this process, before any part is written
         convolens.score(org, out=tmp_path / "run", model="lexicon")
     assert not list((tmp_path / "run" / "parts").glob("*.json"))

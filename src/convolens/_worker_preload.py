@@ -1,4 +1,4 @@
-"""Imported once by the server that ``--jobs`` worker processes fork from (see ``engine._pool_results``).
+"""Imported once by the server that ``--jobs`` worker processes fork from (see ``convolens.workers``).
 
 Each worker then starts with spaCy (set up without torch, see :mod:`convolens.lean`)
 and the scoring pipeline already in memory, instead of importing them itself.

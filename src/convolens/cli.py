@@ -147,10 +147,11 @@ def score(
     from .collector import collector_paused
 
     with collector_paused():  # imports and the plan: many objects that stay, no cycles to find among them
-        from .engine import PART_FILES, Workers, nothing_to_keep, run_plan
+        from .engine import PART_FILES, nothing_to_keep, run_plan
         from .inputs import plan_run
         from .readers import ReadOptions, get_reader
         from .store import read_errors
+        from .workers import Workers
 
     with ExitStack() as stack:
         try:

@@ -18,14 +18,9 @@ runs:
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
-import sys
-import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +34,7 @@ from .collector import collector_paused
 from .errors import ConvolensError, RosterError
 from .inputs import Job, Plan
 from .keys import ContentHashes, file_key, model_fingerprint, settings_digest
-from .model import FOCUS_ORDER, Problem, Role
+from .model import FOCUS_ORDER, Problem
 from .pipeline import (
     PartResult,
     Progress,
@@ -48,6 +43,7 @@ from .pipeline import (
     ScoreSettings,
     error_row,
     exc_row,
+    part_stats,
     score_part,
 )
 from .readers import ReadOptions
@@ -72,14 +68,11 @@ from .store import (
     write_json_atomic,
     write_part,
 )
+from .workers import Items, Workers, pool_results
 
 #: Files per part: small enough to lose little when killed, large enough to batch the classifier.
 PART_FILES = 32
 Engine = Literal["local", "ray"]
-
-
-#: One part to score: ``(plan index, job, key)`` of each of its files.
-Items = list[tuple[int, Job, str]]
 
 
 @dataclass
@@ -292,105 +285,7 @@ def _results(
     if jobs == 1 or len(work) == 1:
         here = classifier or load_classifier(model, device)  # loaded only now that some file needs it
         return (score_part(items, settings, here) for items in work)
-    return _pool_results(work, settings, model, device, jobs)
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(model: str | FocusClassifier, device: str | None, jobs: int = 1) -> None:
-    try:
-        _WORKER["classifier"] = load_classifier(model, device)
-    except ConvolensError as exc:  # raised again with the first part: an initializer's error breaks the pool
-        _WORKER["classifier"] = exc
-    torch = sys.modules.get("torch")
-    if torch is not None:  # the neural model: share the cores out, or the workers' threads fight over them
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // jobs))
-
-
-def _started() -> None:
-    """Nothing: submitted once per worker so that each starts at once (see :class:`Workers`)."""
-
-
-def _work_in_worker(items: Items, settings: ScoreSettings) -> PartResult:
-    classifier = _WORKER["classifier"]
-    if isinstance(classifier, ConvolensError):
-        raise classifier
-    return packed_part(score_part(items, settings, classifier))
-
-
-def packed_part(part: PartResult) -> PartResult:
-    """Give ``part`` ready for the trip from a worker to the writer: its figures worked out, its tables encoded.
-
-    That leaves the writing process (which settles call-id clashes in plan order and
-    writes every part) little to do but move bytes to disk, so it keeps up with the workers.
-    """
-    part.stats = part_stats(part)
-    part.pack()
-    return part
-
-
-class Workers:
-    """``jobs`` processes that score parts (``--jobs``), each started as soon as this is made.
-
-    A worker forks from a server that imports spaCy, then loads the model: over a second
-    before it scores anything. ``convolens score`` makes its workers before it plans the
-    run when there is nothing to keep, so that this overlaps the planning and keying
-    instead of following them; :func:`run_plan` makes its own when given none. Close
-    them (or use ``with``) when the run is over.
-    """
-
-    def __init__(self, model: str | FocusClassifier, device: str | None, jobs: int) -> None:
-        # forkserver: workers start from a clean process (no inherited threads or locks).
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            # Workers fork from a server that has already imported spaCy (without torch) and the pipeline.
-            context.set_forkserver_preload(["convolens._worker_preload"])
-        self.jobs = jobs
-        self.pool = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(model, device, jobs)
-        )
-        # Starting a worker waits for the server's imports: a thread waits, this process goes on.
-        self._starter = threading.Thread(target=self._start, name="convolens-workers", daemon=True)
-        self._starter.start()
-
-    def _start(self) -> None:
-        for _ in range(self.jobs):  # the pool starts a worker per task while none is idle
-            self.pool.submit(_started)
-
-    def results(self, work: list[Items], settings: ScoreSettings) -> Iterator[PartResult]:
-        """Give the scored parts of ``work`` in order, at most two parts per worker in flight (memory stays bounded)."""
-        pending: deque[Future[PartResult]] = deque()
-        queue = iter(work)
-        for items in queue:
-            pending.append(self.pool.submit(_work_in_worker, items, settings))
-            if len(pending) >= 2 * self.jobs:
-                break
-        while pending:
-            result = pending.popleft().result()
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.append(self.pool.submit(_work_in_worker, nxt, settings))
-            yield result
-
-    def close(self) -> None:
-        """Stop the workers (parts not yet begun are dropped)."""
-        self._starter.join()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _pool_results(
-    work: list[Items], settings: ScoreSettings, model: str | FocusClassifier, device: str | None, jobs: int
-) -> Iterator[PartResult]:
-    with Workers(model, device, jobs) as workers:
-        yield from workers.results(work, settings)
+    return pool_results(work, settings, model, device, jobs)
 
 
 def nothing_to_keep(out: str | Path, force: bool = False) -> bool:
@@ -421,37 +316,6 @@ def _settle_clashes(part: PartResult, claimed: dict[str, str], totals: _Totals) 
         part.files.remove(outcome)
         totals.run_errors.append(error_row(problem, ConvolensError.code))
         totals.clash_failures += 1
-
-
-def part_stats(part: PartResult) -> dict[str, Any]:
-    """Give the figures of one part that the run summary adds up."""
-    part.unpack()
-    utt, calls = part.utterances, part.calls
-    focus = utt["focus"].tolist()
-    asked = utt["is_question"].tolist()
-    counts = Counter(focus)
-    question_counts = Counter(f for f, q in zip(focus, asked, strict=True) if q)
-    unknown = Counter(
-        speaker
-        for speaker, role in zip(utt["speaker"].tolist(), utt["role"].tolist(), strict=True)
-        if role == Role.UNKNOWN.value and isinstance(speaker, str) and speaker.strip()
-    )
-    levels = Counter(row["level"] for f in part.files for row in f.errors)
-    return {
-        "files_scored": sum(1 for f in part.files if f.scored),
-        "files_failed": sum(1 for f in part.files if not f.scored),
-        "calls": len(calls),
-        "utterances": len(utt),
-        "questions": sum(question_counts.values()),
-        "focus": {f.value: counts[f.value] for f in FOCUS_ORDER},
-        "question_focus": {f.value: question_counts[f.value] for f in FOCUS_ORDER},
-        "unknown_speakers": dict(unknown),
-        "calls_without_kind": calls.loc[calls["kind"].isna(), "call_id"].tolist(),
-        "calls_without_date": calls.loc[calls["date"].isna(), "call_id"].tolist(),
-        "errors": levels.get("error", 0),
-        "warnings": levels.get("warning", 0),
-        "redacted": part.redacted,
-    }
 
 
 def _meta(part: PartResult, stats: dict[str, Any]) -> dict[str, Any]:

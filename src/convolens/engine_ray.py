@@ -28,10 +28,9 @@ import pyarrow as pa
 from . import __version__
 from .classifiers import load_classifier
 from .classifiers.base import FocusClassifier
-from .engine import packed_part
 from .errors import ConvolensError, ModelError
 from .inputs import Job
-from .pipeline import PartResult, ScoreSettings, score_part
+from .pipeline import PartResult, ScoreSettings, packed_part, score_part
 
 INSTALL_HINT = "pip install 'convolens[ray]'"
 #: Seconds to wait for a TCP answer from --ray-address before calling it unreachable.

@@ -21,7 +21,7 @@ from .classifiers.base import FocusClassifier, model_tag
 from .collector import collector_paused
 from .errors import ConvolensError
 from .inputs import Job
-from .model import Problem, Transcript
+from .model import FOCUS_ORDER, Problem, Role, Transcript
 from .readers import ReadOptions, read_any
 from .redact import Redactor
 from .roster import Roster
@@ -107,7 +107,7 @@ class PartResult:
     model: str = ""
     #: the tables as Parquet bytes (see :meth:`pack`), when the part was packed for another process.
     packed: dict[str, bytes] | None = None
-    #: the figures the run summary adds up (``convolens.engine.part_stats``), when already worked out.
+    #: the figures the run summary adds up (``part_stats``), when already worked out.
     stats: dict[str, Any] | None = None
 
     def errors_frame(self) -> pd.DataFrame:
@@ -157,6 +157,48 @@ class ScoreSettings:
     path_ids: frozenset[str] = frozenset()
     #: mask personal identifiers in texts, titles and error messages (convolens.redact).
     redact: bool = False
+
+
+def part_stats(part: PartResult) -> dict[str, Any]:
+    """Give the figures of one part that the run summary adds up."""
+    part.unpack()
+    utt, calls = part.utterances, part.calls
+    focus = utt["focus"].tolist()
+    asked = utt["is_question"].tolist()
+    counts = Counter(focus)
+    question_counts = Counter(f for f, q in zip(focus, asked, strict=True) if q)
+    unknown = Counter(
+        speaker
+        for speaker, role in zip(utt["speaker"].tolist(), utt["role"].tolist(), strict=True)
+        if role == Role.UNKNOWN.value and isinstance(speaker, str) and speaker.strip()
+    )
+    levels = Counter(row["level"] for f in part.files for row in f.errors)
+    return {
+        "files_scored": sum(1 for f in part.files if f.scored),
+        "files_failed": sum(1 for f in part.files if not f.scored),
+        "calls": len(calls),
+        "utterances": len(utt),
+        "questions": sum(question_counts.values()),
+        "focus": {f.value: counts[f.value] for f in FOCUS_ORDER},
+        "question_focus": {f.value: question_counts[f.value] for f in FOCUS_ORDER},
+        "unknown_speakers": dict(unknown),
+        "calls_without_kind": calls.loc[calls["kind"].isna(), "call_id"].tolist(),
+        "calls_without_date": calls.loc[calls["date"].isna(), "call_id"].tolist(),
+        "errors": levels.get("error", 0),
+        "warnings": levels.get("warning", 0),
+        "redacted": part.redacted,
+    }
+
+
+def packed_part(part: PartResult) -> PartResult:
+    """Give ``part`` ready for the trip from a worker to the writer: its figures worked out, its tables encoded.
+
+    That leaves the writing process (which settles call-id clashes in plan order and
+    writes every part) little to do but move bytes to disk, so it keeps up with the workers.
+    """
+    part.stats = part_stats(part)
+    part.pack()
+    return part
 
 
 def error_row(problem: Problem, code: str) -> dict[str, Any]:
