@@ -16,6 +16,7 @@ from sklearn.metrics import f1_score
 
 import convolens
 import convolens.api
+import convolens.corpus
 from convolens.errors import ConvolensError, MissingInputError
 from convolens.pipeline import RunSummary, ScoreResult
 from convolens.stats import call_stats
@@ -93,7 +94,7 @@ def test_evaluate_a_frame_of_my_own() -> None:
 
 def test_evaluate_without_the_corpus_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # As in a wheel install, where data/labeled/ is not shipped.
-    monkeypatch.setattr(convolens.api, "BUNDLED_CORPUS", tmp_path / "data" / "labeled" / "corpus.csv")
+    monkeypatch.setattr(convolens.corpus, "BUNDLED_CORPUS", tmp_path / "data" / "labeled" / "corpus.csv")
     with pytest.raises(MissingInputError, match="pass data=") as info:
         convolens.evaluate("lexicon")
     assert isinstance(info.value, FileNotFoundError) and "\n" not in str(info.value)

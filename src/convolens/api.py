@@ -24,9 +24,9 @@ from . import stats
 from .aggregate import CONTEXT, By, Period, question_mix
 from .classifiers import DEFAULT_MODEL, load_classifier
 from .classifiers.base import FocusClassifier
-from .corpus import SPLITS, load_corpus
+from .corpus import SPLITS, bundled_corpus, load_corpus
 from .engine import PART_FILES, Engine, run_plan, score_to_folder
-from .errors import ConvolensError, MissingInputError
+from .errors import ConvolensError
 from .inputs import plan_run
 from .model import FOCUS_ORDER
 from .nlp import analyse_turns
@@ -34,7 +34,6 @@ from .pipeline import Progress, RunSummary, ScoreResult
 from .readers import ReadOptions, get_reader
 from .readers.base import MAX_TURN_CHARS
 from .reports.coaching import lagged_correlations, period_ordinal
-from .resources import REPO_ROOT
 from .roster import Roster
 from .stats import Role
 from .store import SUMMARY_FILE, read_run
@@ -245,9 +244,6 @@ def report(run: str | Path | ScoreResult, *, by: By = "manager", period: Period 
 
 # --- Analysis: model evaluation and the statistics behind the reports (for notebooks) -------------------------------
 
-#: The labelled corpus, where a source checkout keeps it (it is not shipped in the wheel).
-BUNDLED_CORPUS = REPO_ROOT / "data" / "labeled" / "corpus.csv"
-
 
 class Evaluation(NamedTuple):
     """A classifier's figures on labelled texts, and its prediction for every text.
@@ -316,13 +312,7 @@ def evaluate(
     if split is not None and split not in SPLITS:
         raise ConvolensError(f"split must be one of {', '.join(SPLITS)} or None, not {split!r}")
     if data is None:
-        if not BUNDLED_CORPUS.is_file():
-            raise MissingInputError(
-                "the labelled corpus is not installed with convolens (it is data/labeled/corpus.csv in a source "
-                "checkout); pass data= a corpus CSV or DataFrame",
-                path=BUNDLED_CORPUS,
-            )
-        data = BUNDLED_CORPUS
+        data = bundled_corpus("pass data= a corpus CSV or DataFrame")
     frame = data if isinstance(data, pd.DataFrame) else load_corpus(data)
     if split is not None and not {"split", "group"} & set(frame.columns):
         # Splitting rows by a hash of their index would pick an arbitrary sixth of them.

@@ -434,9 +434,12 @@ def classify(
 @app.command()
 def train(
     model: Annotated[str, typer.Option(help="Model to train: linear or neural.")] = "linear",
-    data: Annotated[Path, typer.Option(help="Labelled corpus CSV (text, label, group/split...).")] = Path(
-        "data/labeled/corpus.csv"
-    ),
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Labelled corpus CSV (text, label, group/split...); default: data/labeled/corpus.csv of the source checkout."
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Model folder (default: models/<model>).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (training is reproducible for a given seed).")] = 0,
     card_only: Annotated[
@@ -444,11 +447,13 @@ def train(
     ] = False,
 ) -> None:
     """Train a focus classifier on the train split; print its test-split figures."""
+    from .corpus import bundled_corpus
     from .training import train as run_train
     from .training import write_card
 
     target = out or Path("models") / model
     try:
+        data = data or bundled_corpus("pass --data FILE.csv")
         figures = write_card(model, target, data, seed=seed) if card_only else run_train(model, data, target, seed=seed)
     except ConvolensError as exc:
         raise _fail(exc) from None
@@ -459,9 +464,10 @@ def train(
 @app.command()
 def evaluate(
     model: Annotated[str, typer.Option(help="Classifier to evaluate: lexicon, linear or neural.")] = DEFAULT_MODEL,
-    data: Annotated[Path, typer.Option(help="CSV with text and label (optional is_question, style, split).")] = Path(
-        "data/labeled/corpus.csv"
-    ),
+    data: Annotated[
+        Path | None,
+        typer.Option(help="CSV with text and label (optional is_question, style, split); default: as for train."),
+    ] = None,
     split: Annotated[str | None, typer.Option(help="Only this split (train, dev or test).")] = None,
     device: Annotated[
         str | None, typer.Option(help="cpu, cuda or auto (neural model only; default auto: the GPU when present).")
@@ -470,10 +476,13 @@ def evaluate(
 ) -> None:
     """Evaluate a classifier: per-class P/R/F1, macro-F1, confusion, calibration, ASR subset, questions."""
     from .classifiers import load_classifier
+    from .corpus import bundled_corpus
     from .training import evaluate as run_evaluate
 
     try:
-        figures = run_evaluate(load_classifier(model, device), data, split=split)
+        figures = run_evaluate(
+            load_classifier(model, device), data or bundled_corpus("pass --data FILE.csv"), split=split
+        )
     except ConvolensError as exc:
         raise _fail(exc) from None
     if format is ReportFormat.json:

@@ -17,13 +17,41 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .errors import ConvolensError
+from .errors import ConvolensError, MissingInputError
 from .model import FOCUS_ORDER
+from .resources import REPO_ROOT
 
 LABELS = tuple(f.value for f in FOCUS_ORDER)
 SPLITS = ("train", "dev", "test")
 _FILLERS = re.compile(r"\b(?:um+|uh+|erm|hmm|like|you know|i mean|so|okay|ok|yeah|well)\b")
 _NON_WORD = re.compile(r"[^\w\s]")
+
+
+#: The labelled corpus, where a source checkout keeps it (it is not shipped in the wheel).
+BUNDLED_CORPUS = REPO_ROOT / "data" / "labeled" / "corpus.csv"
+
+
+def bundled_corpus(instead: str) -> Path:
+    """Give the labelled corpus of the source checkout convolens runs from, wherever the current folder is.
+
+    Raises :class:`~convolens.errors.MissingInputError` when convolens was installed without
+    it; ``instead`` says what to pass in its place (``--data FILE.csv``, ``data=``).
+    """
+    if not BUNDLED_CORPUS.is_file():
+        raise MissingInputError(
+            f"the labelled corpus is not installed with convolens (it is data/labeled/corpus.csv in a source "
+            f"checkout); {instead}",
+            path=BUNDLED_CORPUS,
+        )
+    return BUNDLED_CORPUS
+
+
+def corpus_name(path: str | Path) -> str:
+    """Give a corpus's path as a model card records it: relative to the checkout when inside it, else as given."""
+    try:
+        return Path(path).resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def load_corpus(path: str | Path) -> pd.DataFrame:

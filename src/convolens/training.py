@@ -22,7 +22,7 @@ from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_
 from .classifiers import get_classifier
 from .classifiers.base import FocusClassifier, model_tag
 from .classifiers.calibration import expected_calibration_error
-from .corpus import LABELS, load_corpus, split_of
+from .corpus import LABELS, corpus_name, load_corpus, split_of
 from .errors import ConvolensError
 from .model_cards import model_card
 from .nlp import analyse_turns
@@ -167,7 +167,7 @@ def write_card(
         figures["dev"] = evaluate(clf, frame[frame["split"] == "dev"])["overall"]
     counts = frame["split"].value_counts()
     figures["data"] = {
-        "corpus": str(data),
+        "corpus": corpus_name(data),
         **{name: int(counts.get(name, 0)) for name in ("train", "dev", "test")},
         "seed": seed,
     }

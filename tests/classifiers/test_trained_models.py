@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import convolens.corpus as corpus_module
 from convolens.classifiers import get_classifier
 from convolens.classifiers.calibration import expected_calibration_error, fit_temperature, softmax
 from convolens.classifiers.linear import LinearClassifier
@@ -142,6 +143,20 @@ def test_train_and_evaluate_through_the_cli(tmp_path: Path) -> None:
     assert len(figures["overall"]["confusion"]["matrix"]) == 3
     res = runner.invoke(app, ["check-corpus", str(MINI)])
     assert res.exit_code == 0 and "60 rows; 0 flagged pairs" in res.stdout
+
+
+def test_evaluate_finds_the_checkouts_corpus_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # not the checkout: data/labeled/corpus.csv is not here
+    runner = CliRunner()
+    res = runner.invoke(app, ["evaluate", "--model", "lexicon", "--split", "test", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["overall"]["n"] == 704  # the corpus's fixed test split
+    # Installed without the corpus (a wheel): one line saying what to pass instead.
+    monkeypatch.setattr(corpus_module, "BUNDLED_CORPUS", tmp_path / "data" / "labeled" / "corpus.csv")
+    for command in (["evaluate", "--model", "lexicon"], ["train", "--model", "linear", "--out", str(tmp_path / "m")]):
+        res = runner.invoke(app, command)
+        assert res.exit_code != 0 and "pass --data FILE.csv" in res.output, res.output
+    assert not (tmp_path / "m").exists()
 
 
 def test_a_model_trained_beside_another_lexicon_is_refused(fitted: LinearClassifier, tmp_path: Path) -> None:
