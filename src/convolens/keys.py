@@ -88,10 +88,10 @@ def settings_digest(settings: ScoreSettings, fingerprint: str) -> str:
     return hashlib.blake2b(blob.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def file_key(job: Job, digest: str, settings: ScoreSettings, content: str | None = None) -> str:
+def file_key(job: Job, digest: str, settings: ScoreSettings, content: str) -> str:
     """Give the key of one file of a run: its content, name, manifest rows and the run settings.
 
-    ``content`` is the file's :func:`content_hash` when already known (see :class:`ContentHashes`).
+    ``content`` is the file's :func:`content_hash` (:class:`ContentHashes` gives it, reading only changed files).
     """
     rows = [
         [
@@ -103,8 +103,6 @@ def file_key(job: Job, digest: str, settings: ScoreSettings, content: str | None
         ]
         for r in job.rows
     ]
-    if content is None:
-        content = content_hash(job.path)
     blob = json.dumps([digest, job.name, job.name in settings.path_ids, rows, content])
     return hashlib.blake2b(blob.encode("utf-8"), digest_size=16).hexdigest()
 

@@ -15,24 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from convolens.readers.base import _ZERO_WIDTH, _looks_binary, clean_text, parse_clock
+from convolens.readers.base import _ZERO_WIDTH, _looks_binary, clean_text
 from convolens.readers.records import looks_like_json, seconds
-from convolens.readers.vtt import RawCue, cue_pieces, parse_timing
+from convolens.readers.vtt import RawCue, cue_pieces, parse_timing, timing_by_rule
 
 # --- cue timings ----------------------------------------------------------------------
-
-_TIMING = re.compile(r"^([0-9:.,]+)[ \t]*-->[ \t]*([0-9:.,]+)(?:[ \t].*)?$")
-
-
-def _timing_by_rule(text: str) -> tuple[float, float] | None:
-    """The timing rule as written before the fast path: one loose regex, then parse_clock."""
-    m = _TIMING.match(text)
-    if m is None:
-        return None
-    try:
-        return parse_clock(m.group(1)), parse_clock(m.group(2))
-    except ValueError:
-        return None
 
 
 _clock = st.builds(
@@ -48,7 +35,7 @@ _clock = st.builds(
 @given(_clock, _clock, st.sampled_from(["", " align:start", "\tline:0", " ", "x", "\n", " a\nb"]))
 def test_parse_timing_fast_path_agrees_with_the_rule(start: str, end: str, tail: str) -> None:
     text = f"{start} --> {end}{tail}"
-    assert repr(parse_timing(text)) == repr(_timing_by_rule(text))
+    assert repr(parse_timing(text)) == repr(timing_by_rule(text))
 
 
 @pytest.mark.parametrize(
@@ -66,7 +53,7 @@ def test_parse_timing_fast_path_agrees_with_the_rule(start: str, end: str, tail:
     ],
 )
 def test_parse_timing_edges_agree_with_the_rule(text: str) -> None:
-    assert repr(parse_timing(text)) == repr(_timing_by_rule(text))
+    assert repr(parse_timing(text)) == repr(timing_by_rule(text))
 
 
 # --- one-line cues ----------------------------------------------------------------------

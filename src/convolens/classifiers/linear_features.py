@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,6 +25,29 @@ if TYPE_CHECKING:
 #: words remembered per vectoriser before the cache starts again (a few MB at most).
 _CACHE_LIMIT = 200_000
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's _VectorizerMixin._white_spaces
+
+
+_T = TypeVar("_T")
+
+
+def _remembered(cache: dict[str, _T], keys: list[str], make: Callable[[str], _T]) -> list[_T]:
+    """Give ``cache``'s value for each key, made by ``make`` and remembered for those not there yet.
+
+    The common case, every key already there, is one comprehension; a full cache is emptied
+    before anything new goes in, so memory stays bounded however long the corpus.
+    """
+    try:
+        return [cache[key] for key in keys]
+    except KeyError:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = []
+        for key in keys:
+            value = cache.get(key)
+            if value is None:
+                value = cache[key] = make(key)
+            found.append(value)
+        return found
 
 
 class FastTfidf:
@@ -55,19 +78,13 @@ class FastTfidf:
         A word never spans whitespace, so each whitespace-separated chunk's words (and their own
         columns) are found once and remembered; n-grams across chunks are looked up per text.
         """
-        cache = self._chunk_words
+        cache, words_of = self._chunk_words, self._chunk_words_of
         get = self._vocab.get
         min_n, max_n = self._min_n, self._max_n
         cols: list[int] = []
         ends: list[int] = []
         for text in texts:
-            chunks = text.lower().split()
-            try:
-                found = [cache[chunk] for chunk in chunks]
-            except KeyError:
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                found = [self._chunk_words_once(chunk) for chunk in chunks]
+            found = _remembered(cache, text.lower().split(), words_of)
             tokens = [token for words, _ in found for token in words]
             if min_n == 1:
                 cols += [j for _, own in found for j in own]
@@ -77,40 +94,24 @@ class FastTfidf:
             ends.append(len(cols))
         return np.array(cols, dtype=np.int32), ends
 
-    def _chunk_words_once(self, chunk: str) -> tuple[list[str], list[int]]:
-        """Give a chunk's words (the token pattern's matches) and the columns of those in the vocabulary, remembered."""
-        found = self._chunk_words.get(chunk)
-        if found is None:
-            words = self._find_words(chunk)
-            found = self._chunk_words[chunk] = (words, [j for j in map(self._vocab.get, words) if j is not None])
-        return found
+    def _chunk_words_of(self, chunk: str) -> tuple[list[str], list[int]]:
+        """Give a chunk's words (the token pattern's matches) and the columns of those in the vocabulary."""
+        words = self._find_words(chunk)
+        return words, [j for j in map(self._vocab.get, words) if j is not None]
 
     def _char_columns(self, texts: Sequence[str]) -> tuple[np.ndarray, list[int]]:
         """Give the columns of the texts' in-vocabulary character n-grams (within words) and each text's end."""
-        cache = self._words
+        cache, char_word = self._words, self._char_word
         parts: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
         ends: list[int] = []
         count = 0
         for text in texts:
             # scikit-learn first folds runs of whitespace into one space, which split() ignores anyway.
-            words = text.lower().split()
-            try:
-                found = [cache[word] for word in words]
-            except KeyError:
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                found = [self._char_word_once(word) for word in words]
+            found = _remembered(cache, text.lower().split(), char_word)
             parts += found
             count += sum(map(len, found))
             ends.append(count)
         return np.concatenate(parts), ends
-
-    def _char_word_once(self, word: str) -> np.ndarray:
-        """Give :meth:`_char_word` of ``word``, remembered."""
-        cols = self._words.get(word)
-        if cols is None:
-            cols = self._words[word] = self._char_word(word)
-        return cols
 
     def _char_word(self, word: str) -> np.ndarray:
         """Give the columns of one word's n-grams, as ``_char_wb_ngrams`` makes them."""

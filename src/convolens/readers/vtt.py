@@ -197,6 +197,11 @@ def parse_timing(text: str) -> tuple[float, float] | None:
         h1, m1, s1, h2, m2, s2 = m.groups()
         start = int(h1) * 3600 + int(m1) * 60 + float(s1.replace(",", "."))
         return start, int(h2) * 3600 + int(m2) * 60 + float(s2.replace(",", "."))
+    return timing_by_rule(text)
+
+
+def timing_by_rule(text: str) -> tuple[float, float] | None:
+    """Give what :func:`parse_timing` gives, by its general rule alone: the loose pattern, then each clock parsed."""
     m = _TIMING.match(text)
     if m is None:
         return None
