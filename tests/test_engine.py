@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 
 import convolens
-from convolens.engine import nothing_to_keep, run_plan
+from convolens.engine import run_plan
 from convolens.errors import RunDirError
 from convolens.inputs import plan_run
-from convolens.store import PARTS_DIR, list_parts, read_run, run_lock
+from convolens.layout import PARTS_DIR, nothing_to_keep
+from convolens.store import list_parts, read_run, run_lock
 from convolens.workers import Workers
 from sample_org import copy_sample_org as _org
 

@@ -74,6 +74,18 @@ def test_cli_score_never_imports_torch_and_a_rerun_with_nothing_new_not_even_spa
     assert json.loads((tmp_path / "run" / "run.json").read_text())["files_reused"] == 3
 
 
+def test_jobs_workers_start_before_anything_heavy_is_imported() -> None:
+    # `convolens score --jobs N` starts its workers with only these imported, so that their
+    # start-up (spaCy, the model) overlaps this process importing pandas and planning the run.
+    out = _python(
+        "import sys\n"
+        "import convolens.cli, convolens.layout, convolens.readers, convolens.workers\n"
+        "print(*sorted(m for m in ('pandas', 'pyarrow', 'numpy', 'spacy', 'convolens.pipeline') if m in sys.modules))\n"
+        "print('done')\n"
+    )
+    assert out == ["done"]
+
+
 def test_the_lexicon_fingerprint_follows_the_lexicon_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shipped = model_fingerprint("lexicon")
     assert shipped == model_fingerprint("convolens.lexicon.v1") and shipped != model_fingerprint("linear")

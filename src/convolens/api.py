@@ -28,6 +28,7 @@ from .corpus import SPLITS, bundled_corpus, load_corpus
 from .engine import PART_FILES, Engine, run_plan, score_to_folder
 from .errors import ConvolensError
 from .inputs import plan_run
+from .layout import SUMMARY_FILE
 from .model import FOCUS_ORDER
 from .nlp import analyse_turns
 from .pipeline import Progress, RunSummary, ScoreResult
@@ -36,7 +37,7 @@ from .readers.base import MAX_TURN_CHARS
 from .reports.coaching import lagged_correlations, period_ordinal
 from .roster import Roster
 from .stats import Role
-from .store import SUMMARY_FILE, read_run
+from .store import read_run
 from .training import evaluate_with_predictions
 
 CLASSIFY_COLUMNS = (

@@ -34,6 +34,15 @@ from .collector import collector_paused
 from .errors import ConvolensError, RosterError
 from .inputs import Job, Plan
 from .keys import ContentHashes, file_key, model_fingerprint, settings_digest
+from .layout import (
+    CALLS_FILE,
+    ERRORS_FILE,
+    INDEX_FILE,
+    PARTS_DIR,
+    PEOPLE_FILE,
+    SUMMARY_FILE,
+    UTTERANCES_FILE,
+)
 from .model import FOCUS_ORDER, Problem
 from .pipeline import (
     PartResult,
@@ -51,13 +60,6 @@ from .redact import KINDS, Redactor
 from .roster import Roster
 from .schema import conform, empty
 from .store import (
-    CALLS_FILE,
-    ERRORS_FILE,
-    INDEX_FILE,
-    PARTS_DIR,
-    PEOPLE_FILE,
-    SUMMARY_FILE,
-    UTTERANCES_FILE,
     clear_leftovers,
     list_parts,
     read_errors,
@@ -286,11 +288,6 @@ def _results(
         here = classifier or load_classifier(model, device)  # loaded only now that some file needs it
         return (score_part(items, settings, here) for items in work)
     return pool_results(work, settings, model, device, jobs)
-
-
-def nothing_to_keep(out: str | Path, force: bool = False) -> bool:
-    """Say whether a run into ``out`` will score every file: forced, or no part of an earlier run is there."""
-    return force or not any((Path(out) / PARTS_DIR).glob("*.json"))
 
 
 # ---------------------------------------------------------------- assembling

@@ -38,19 +38,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import RunDirError
+from .layout import (
+    CALLS_FILE,
+    DATASETS,
+    ERRORS_FILE,
+    INDEX_FILE,
+    LOCK_FILE,
+    PART_FORMAT,
+    PARTS_DIR,
+    PEOPLE_FILE,
+    SUMMARY_FILE,
+    UTTERANCES_FILE,
+)
 from .schema import conform, empty, is_conformed
-
-CALLS_FILE = "calls.parquet"
-UTTERANCES_FILE = "utterances.parquet"
-PEOPLE_FILE = "people.parquet"
-ERRORS_FILE = "errors.csv"
-SUMMARY_FILE = "run.json"
-PARTS_DIR = "parts"
-DATASETS = ("calls", "utterances", "errors")
-INDEX_FILE = "index.json"
-LOCK_FILE = ".convolens.lock"
-#: part.json / index.json layout version; a part written by another layout is not reused.
-PART_FORMAT = "convolens.part.v1"
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> None:

@@ -13,21 +13,24 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .classifiers import load_classifier
-from .classifiers.base import FocusClassifier
 from .errors import ConvolensError
-from .inputs import Job
-from .pipeline import PartResult, ScoreSettings, packed_part, score_part
+
+if TYPE_CHECKING:  # the pipeline (pandas, pyarrow) is imported by the workers, not by the process starting them
+    from .classifiers.base import FocusClassifier
+    from .inputs import Job
+    from .pipeline import PartResult, ScoreSettings
 
 #: One part to score: ``(plan index, job, key)`` of each of its files.
-Items = list[tuple[int, Job, str]]
+Items = list[tuple[int, "Job", str]]
 
 _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(model: str | FocusClassifier, device: str | None, jobs: int = 1) -> None:
+    from .classifiers import load_classifier
+
     try:
         _WORKER["classifier"] = load_classifier(model, device)
     except ConvolensError as exc:  # raised again with the first part: an initializer's error breaks the pool
@@ -42,6 +45,8 @@ def _started() -> None:
 
 
 def _work_in_worker(items: Items, settings: ScoreSettings) -> PartResult:
+    from .pipeline import packed_part, score_part
+
     classifier = _WORKER["classifier"]
     if isinstance(classifier, ConvolensError):
         raise classifier
@@ -52,10 +57,11 @@ class Workers:
     """``jobs`` processes that score parts (``--jobs``), each started as soon as this is made.
 
     A worker forks from a server that imports spaCy, then loads the model: over a second
-    before it scores anything. ``convolens score`` makes its workers before it plans the
-    run when there is nothing to keep, so that this overlaps the planning and keying
-    instead of following them; :func:`convolens.engine.run_plan` makes its own when
-    given none. Close them (or use ``with``) when the run is over.
+    before it scores anything. ``convolens score`` makes its workers first thing when
+    there is nothing to keep (this module imports nothing heavy), so that this overlaps
+    its own imports, planning and keying instead of following them;
+    :func:`convolens.engine.run_plan` makes its own when given none. Close them (or use
+    ``with``) when the run is over.
     """
 
     def __init__(self, model: str | FocusClassifier, device: str | None, jobs: int) -> None:

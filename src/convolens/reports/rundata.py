@@ -21,7 +21,8 @@ import pandas as pd
 from .. import stats
 from ..aggregate import Period
 from ..api import report
-from ..store import SUMMARY_FILE, read_run
+from ..layout import SUMMARY_FILE
+from ..store import read_run
 from .coaching import load_reframes
 
 #: The conversation figures shown per manager, as (column of ``stats.person_stats``, label, unit).
