@@ -6,8 +6,10 @@ these tests run it in a subprocess (in this process it would end pytest).
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -63,3 +65,34 @@ def test_failed_files_are_named_on_stderr_with_their_line_only_when_known(tmp_pa
     assert f"convolens: {tmp_path / 'missing.txt'}: no such file or folder" in lines
     assert any(line.startswith("convolens: in/unknown.json: format not recognised") for line in lines), lines
     assert any(line.startswith("convolens: in/broken.json:3: invalid AssemblyAI JSON at line 3") for line in lines)
+
+
+def test_the_worker_fork_server_ends_at_once_and_nothing_else_does(tmp_path: Path) -> None:
+    # The server that --jobs workers fork from skips its interpreter's teardown (it holds the
+    # run's stdout open); a process that merely imports the preload module keeps its exit code.
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, convolens._worker_preload as p; print(p.ENDS_AT_ONCE); sys.exit(3)"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (3, "False\n"), done.stderr
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["convolens._worker_preload"])
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        code = "__import__('convolens._worker_preload', fromlist=['_']).ENDS_AT_ONCE"
+        assert pool.submit(eval, code).result(timeout=120) is True
+
+
+def test_under_a_profiler_the_command_exits_as_python_does(tmp_path: Path) -> None:
+    stats = tmp_path / "score.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "convolens", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert stats.stat().st_size > 0  # cProfile writes its file after the command returns

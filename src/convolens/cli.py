@@ -557,7 +557,8 @@ def main() -> None:
     without tearing the interpreter down: freeing every module and object (spaCy's
     vocabulary, the model, pandas and pyarrow) took 0.3-0.5 s, a tenth of a small run.
     Exit handlers still run and the standard streams are flushed first; with any
-    other thread still running, Python's own exit waits for it as usual.
+    other thread still running, or under a profiler or tracer (``python -m cProfile``,
+    a debugger), Python's own exit runs as usual.
     """
     try:
         app()
@@ -566,8 +567,10 @@ def main() -> None:
         code = exc.code
     if code is None:
         code = 0
-    if not isinstance(code, int) or _other_threads():
-        raise SystemExit(code)  # a message to print, or threads to wait for: Python's own exit
+    if not isinstance(code, int) or _other_threads() or sys.getprofile() or sys.gettrace():
+        # A message to print, threads to wait for, or a profiler, debugger or coverage tool
+        # that reports when the interpreter ends: Python's own exit.
+        raise SystemExit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
