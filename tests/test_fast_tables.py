@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import gc
+import io
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 
 from convolens.collector import collector_paused
 from convolens.schema import DATE, STRING, TABLES, empty, frame_from_columns
+from convolens.store import encode_tables
 
 
 class _Kind(str, enum.Enum):  # a str subclass whose str() is not its value
@@ -135,3 +137,31 @@ def _columns(n: int) -> dict[str, list[Any]]:
         else:
             out[name] = ["x"] * n
     return out
+
+
+def _sample_values(dtype: str, n: int) -> list[Any]:
+    """Give ``n`` values of a column type, with a missing one wherever the type allows it."""
+    if dtype == DATE:
+        return [dt.date(2026, 1, 1 + k % 28) if k % 3 else None for k in range(n)]
+    if dtype == STRING:
+        return [f"v{k} é" if k % 4 else (None if k % 8 else "") for k in range(n)]
+    if dtype == "bool":
+        return [k % 2 == 0 for k in range(n)]
+    if dtype == "float64":
+        return [k / 3 if k % 3 else math.nan for k in range(n)]
+    if dtype == "Int64":
+        return [k if k % 2 else None for k in range(n)]
+    return list(range(n))
+
+
+@pytest.mark.parametrize("table", ["calls", "utterances", "errors"])
+@pytest.mark.parametrize("rows", [0, 1, 9])
+def test_parts_are_encoded_as_pandas_would_write_them(table: str, rows: int) -> None:
+    frame = frame_from_columns({name: _sample_values(col.dtype, rows) for name, col in TABLES[table].items()}, table)
+    tables = {"calls": empty("calls"), "utterances": empty("utterances"), "errors": empty("errors"), table: frame}
+    encoded = encode_tables(tables["calls"], tables["utterances"], tables["errors"])
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    assert encoded[table] == buffer.getvalue()  # the same bytes: schema, pandas metadata, values and nulls
+    back = pd.read_parquet(io.BytesIO(encoded[table]))
+    pd.testing.assert_frame_equal(back, frame)
