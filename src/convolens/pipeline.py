@@ -167,10 +167,11 @@ def part_stats(part: PartResult) -> dict[str, Any]:
     asked = utt["is_question"].tolist()
     counts = Counter(focus)
     question_counts = Counter(f for f, q in zip(focus, asked, strict=True) if q)
+    no_role = Role.UNKNOWN.value
     unknown = Counter(
         speaker
         for speaker, role in zip(utt["speaker"].tolist(), utt["role"].tolist(), strict=True)
-        if role == Role.UNKNOWN.value and isinstance(speaker, str) and speaker.strip()
+        if role == no_role and isinstance(speaker, str) and speaker.strip()
     )
     levels = Counter(row["level"] for f in part.files for row in f.errors)
     return {
