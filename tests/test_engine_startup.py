@@ -40,6 +40,21 @@ def test_thinc_is_set_up_without_torch_and_torch_still_works() -> None:
     assert out == ["True", "True", "False", "False", "?", "2.0", "False"]
 
 
+def test_spacy_sets_up_without_its_command_line_which_still_loads_on_use() -> None:
+    out = _python(
+        "import sys\n"
+        "from convolens.lean import keep_torch_from_thinc\n"
+        "keep_torch_from_thinc()\n"
+        "import spacy\n"
+        "print(*(m in sys.modules for m in ('spacy.cli', 'spacy.cli.info', 'weasel', 'requests')))\n"
+        "print(spacy.blank('en')('how will it help your team?')[-1].text)\n"
+        "print(sorted(spacy.info(silent=True))[0])\n"  # spacy.info: the real one, loaded now
+        "import spacy.cli\n"
+        "print(spacy.cli.__file__.endswith('__init__.py'), callable(spacy.cli.setup_cli), spacy.cli.info.__module__)\n"
+    )
+    assert out == ["False"] * 4 + ["?", "location", "True", "True", "spacy.cli.info"]
+
+
 def test_thinc_keeps_torch_when_asked(tmp_path: Path) -> None:
     code = "from convolens.lean import keep_torch_from_thinc\nprint(keep_torch_from_thinc())\n"
     done = subprocess.run(
